@@ -1,0 +1,41 @@
+namespace CrimeStreaming;
+
+/// <summary>The outcome of preparation (load, filter, simulate, drop before start, partition): ready to replay.</summary>
+public sealed class PreparedReplay : IDisposable
+{
+    internal PreparedReplay(IReadOnlyList<OfficerPartition> officers, DateTimeOffset start, DateTimeOffset? firstReportTime, DateTimeOffset? lastReportTime, StreamingProgress progress)
+    {
+        Officers = officers;
+        Start = start;
+        FirstReportTime = firstReportTime;
+        LastReportTime = lastReportTime;
+        Progress = progress;
+    }
+
+    /// <summary>One partition per officer, officer 1 first.</summary>
+    public IReadOnlyList<OfficerPartition> Officers { get; }
+
+    /// <summary>The simulated start time of the replay.</summary>
+    public DateTimeOffset Start { get; }
+
+    /// <summary>The earliest report time, or <see langword="null"/> when there is nothing to replay.</summary>
+    public DateTimeOffset? FirstReportTime { get; }
+
+    /// <summary>The latest report time, or <see langword="null"/> when there is nothing to replay.</summary>
+    public DateTimeOffset? LastReportTime { get; }
+
+    /// <summary>The run's live counters.</summary>
+    public StreamingProgress Progress { get; }
+
+    /// <summary>Total reports to replay.</summary>
+    public long Count => Officers.Sum(o => o.Count);
+
+    /// <summary>Releases the partitions.</summary>
+    public void Dispose()
+    {
+        foreach (var officer in Officers)
+        {
+            officer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using CrimeStreaming.Csv;
+
+namespace CrimeStreaming;
+
+/// <summary>Live, thread-safe counters of one run, for progress displays; <see cref="Snapshot"/> freezes them.</summary>
+/// <remarks>
+/// Every row read ends in exactly one place: skipped (unparseable), filtered out (no description, or not a crime
+/// of interest), before start, or scheduled; every scheduled report is then either emitted or, if the run is
+/// stopped, not emitted. Custom stages of a <see cref="CrimeStreamer"/> subclass must count through these methods.
+/// </remarks>
+public sealed class StreamingProgress
+{
+    private long _missingDescription;
+    private long _notOfInterest;
+    private long _beforeStart;
+    private long _scheduled;
+    private long _emitted;
+
+    internal StreamingProgress(int seed, int officers, int maxRecordedErrors)
+    {
+        Seed = seed;
+        Officers = officers;
+        Input = new CsvReadStatistics(maxRecordedErrors);
+    }
+
+    /// <summary>The seed in use.</summary>
+    public int Seed { get; }
+
+    /// <summary>The number of officers.</summary>
+    public int Officers { get; }
+
+    /// <summary>What the reader did with the input rows.</summary>
+    public CsvReadStatistics Input { get; }
+
+    /// <summary>Rows dropped because they have no crime description.</summary>
+    public long MissingDescription => Interlocked.Read(ref _missingDescription);
+
+    /// <summary>Rows dropped because the crime is not of interest.</summary>
+    public long NotOfInterest => Interlocked.Read(ref _notOfInterest);
+
+    /// <summary>Reports dropped because their report time is not after the simulation start.</summary>
+    public long BeforeStart => Interlocked.Read(ref _beforeStart);
+
+    /// <summary>Reports assigned to officers for replay.</summary>
+    public long Scheduled => Interlocked.Read(ref _scheduled);
+
+    /// <summary>Reports emitted into the sink so far.</summary>
+    public long Emitted => Interlocked.Read(ref _emitted);
+
+    /// <summary>The simulation start, once preparation has fixed it.</summary>
+    public DateTimeOffset? SimulationStart { get; internal set; }
+
+    /// <summary>The latest report time, once preparation has fixed it.</summary>
+    public DateTimeOffset? LastReportTime { get; internal set; }
+
+    /// <summary>Counts a row dropped for having no description.</summary>
+    public void OnMissingDescription() => Interlocked.Increment(ref _missingDescription);
+
+    /// <summary>Counts a row dropped as not of interest.</summary>
+    public void OnNotOfInterest() => Interlocked.Increment(ref _notOfInterest);
+
+    /// <summary>Counts a report dropped as before the simulation start.</summary>
+    public void OnBeforeStart() => Interlocked.Increment(ref _beforeStart);
+
+    /// <summary>Counts a report assigned to an officer.</summary>
+    public void OnScheduled() => Interlocked.Increment(ref _scheduled);
+
+    /// <summary>Counts a report written to the sink.</summary>
+    public void OnEmitted() => Interlocked.Increment(ref _emitted);
+
+    /// <summary>A frozen copy of the counters.</summary>
+    public StreamingSummary Snapshot(bool cancelled = false) => new()
+    {
+        Seed = Seed,
+        Officers = Officers,
+        RowsRead = Input.RowsRead,
+        RowsSkipped = Input.RowsSkipped,
+        SkippedByReason = Input.SkippedByReason,
+        Errors = Input.Errors,
+        MissingDescription = MissingDescription,
+        NotOfInterest = NotOfInterest,
+        BeforeStart = BeforeStart,
+        Scheduled = Scheduled,
+        Emitted = Emitted,
+        SimulationStart = SimulationStart,
+        LastReportTime = LastReportTime,
+        Cancelled = cancelled,
+    };
+}
