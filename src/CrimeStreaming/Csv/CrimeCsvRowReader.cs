@@ -29,7 +29,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
             MaxFieldSize = options.MaxFieldLength,
             DetectColumnCountChanges = false,
             IgnoreBlankLines = true,
-            CacheFields = true,
+            CacheFields = false,
         };
         _parser = new CsvParser(reader, config);
     }
