@@ -90,6 +90,24 @@ public class ClockTests
     }
 
     [Fact]
+    public async Task System_clock_waits_are_never_early_and_can_be_cancelled()
+    {
+        var clock = new AcceleratedClock(Start, 36_000); // 10 simulated hours per real second
+        clock.Run();
+        for (var i = 1; i <= 20; i++)
+        {
+            var target = Start.AddMinutes(i);
+            await clock.WaitUntilAsync(target, CancellationToken.None);
+            clock.Now.Should().BeOnOrAfter(target);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var wait = clock.WaitUntilAsync(Start.AddYears(1), stop.Token).AsTask();
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => wait.WaitAsync(TimeSpan.FromSeconds(5))).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public void Daylight_saving_gaps_and_overlaps_resolve_to_a_single_instant()
     {
         var la = TimeZones.LosAngeles;
