@@ -12,7 +12,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
     private readonly string _source;
     private readonly CrimeCsvOptions _options;
     private readonly CsvParser _parser;
-    private readonly StringPool _pool = new();
     private ColumnMap _columns = null!;
     private int _fieldCount;
     private long _previousRawRow;
@@ -243,26 +242,26 @@ internal sealed class CrimeCsvRowReader : IDisposable
             DateReported = dateReported,
             DateOccurred = dateOccurred,
             TimeOccurred = timeOccurred,
-            AreaId = _pool.Get(areaId),
-            AreaName = _pool.Get(areaName),
-            ReportingDistrict = Pooled(c.ReportingDistrict),
-            Part = Pooled(c.Part),
-            CrimeCode = _pool.Get(crimeCode),
-            CrimeDescription = description is null ? null : _pool.Get(description),
+            AreaId = areaId,
+            AreaName = areaName,
+            ReportingDistrict = Optional(c.ReportingDistrict),
+            Part = Optional(c.Part),
+            CrimeCode = crimeCode,
+            CrimeDescription = description,
             MoCodes = Optional(c.MoCodes),
             VictimAge = victimAge,
-            VictimSex = Pooled(c.VictimSex),
-            VictimDescent = Pooled(c.VictimDescent),
-            PremiseCode = Pooled(c.PremiseCode),
-            PremiseDescription = Pooled(c.PremiseDescription),
-            WeaponCode = Pooled(c.WeaponCode),
-            WeaponDescription = Pooled(c.WeaponDescription),
-            StatusCode = Pooled(c.StatusCode),
-            StatusDescription = Pooled(c.StatusDescription),
-            CrimeCode1 = Pooled(c.CrimeCode1),
-            CrimeCode2 = Pooled(c.CrimeCode2),
-            CrimeCode3 = Pooled(c.CrimeCode3),
-            CrimeCode4 = Pooled(c.CrimeCode4),
+            VictimSex = Optional(c.VictimSex),
+            VictimDescent = Optional(c.VictimDescent),
+            PremiseCode = Optional(c.PremiseCode),
+            PremiseDescription = Optional(c.PremiseDescription),
+            WeaponCode = Optional(c.WeaponCode),
+            WeaponDescription = Optional(c.WeaponDescription),
+            StatusCode = Optional(c.StatusCode),
+            StatusDescription = Optional(c.StatusDescription),
+            CrimeCode1 = Optional(c.CrimeCode1),
+            CrimeCode2 = Optional(c.CrimeCode2),
+            CrimeCode3 = Optional(c.CrimeCode3),
+            CrimeCode4 = Optional(c.CrimeCode4),
             Address = Optional(c.Address),
             CrossStreet = Optional(c.CrossStreet),
             Location = location,
@@ -283,11 +282,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
         return string.IsNullOrEmpty(text) ? null : text;
     }
 
-    private string? Pooled(int index)
-    {
-        var text = Optional(index);
-        return text is null ? null : _pool.Get(text);
-    }
 
     private RowError Missing(long line, string field) =>
         new(_source, line, field, null, "missing value", $"the required field '{field}' is empty.");

@@ -98,8 +98,8 @@ public class PipelineStageTests
             officer.Reports.Select(r => r.ReportTime).Should().BeInAscendingOrder();
         }
 
-        AllReports(prepared).Select(r => r.Record).ToHashSet(ReferenceEqualityComparer.Instance)
-            .SetEquals(records).Should().BeTrue("the officers together replay exactly the filtered records");
+        AllReports(prepared).Select(r => r.Record).ToHashSet()
+            .SetEquals(records).Should().BeTrue("the officers together replay exactly the filtered records, equal field for field");
         AllReports(prepared).Should().HaveCount(records.Count);
     }
 

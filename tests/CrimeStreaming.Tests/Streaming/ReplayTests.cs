@@ -1,6 +1,5 @@
 using System.Reactive.Concurrency;
 using CrimeStreaming.Csv;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CrimeStreaming.Tests.Streaming;
 
@@ -82,7 +81,7 @@ public class ReplayTests
     public async Task Accelerated_replay_waits_for_simulated_time_on_the_injected_clock()
     {
         var records = new[] { 1, 2, 3 }.Select(h => TestData.Record($"{h}", "ROBBERY", new DateTime(2020, 1, 1, h, 0, 0))).ToList();
-        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new CountingTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = new CrimeStreamerOptions
         {
             Officers = 2, Seed = 1, Acceleration = 3600, TimeZone = TimeZoneInfo.Utc,
@@ -100,16 +99,21 @@ public class ReplayTests
         });
 
         var replay = streamer.ReplayAsync(prepared, clock, sink);
+        // Every officer arms one timer per report it waits for: the count tells when all are waiting.
+        var officerOf = prepared.Officers.SelectMany(o => o.Reports).ToDictionary(r => r.Record.DrNumber, r => r.OfficerId);
+        var sizes = prepared.Officers.ToDictionary(o => o.OfficerId, o => (int)o.Count);
+        int Armed() => sizes.Sum(o => Math.Min(written.Count(dr => officerOf[dr] == o.Key) + 1, o.Value));
+        await WaitFor(() => time.TimersCreated == Armed());
 
         // At 3600x one real second is one simulated hour: 01:30 comes 1.5 s after 00:00.
         time.Advance(TimeSpan.FromSeconds(1.4));
         await Task.Delay(50);
         written.Should().BeEmpty();
         time.Advance(TimeSpan.FromSeconds(0.1));
-        await WaitFor(() => written.Count == 1);
+        await WaitFor(() => written.Count == 1 && time.TimersCreated == Armed());
         written.Should().Equal("1");
         time.Advance(TimeSpan.FromSeconds(1.0));
-        await WaitFor(() => written.Count == 2);
+        await WaitFor(() => written.Count == 2 && time.TimersCreated == Armed());
         time.Advance(TimeSpan.FromSeconds(1.0));
         var summary = await replay.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -122,7 +126,7 @@ public class ReplayTests
     public async Task Cancellation_stops_cleanly_completes_the_sink_and_accounts_for_the_rest()
     {
         var records = Enumerable.Range(0, 100).Select(i => TestData.Record($"{i}", "ROBBERY", new DateTime(2020, 1, 1).AddHours(i))).ToList();
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var time = new CountingTimeProvider(DateTimeOffset.UnixEpoch);
         var options = new CrimeStreamerOptions { Officers = 3, Seed = 3, Acceleration = 3600 };
         var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(records), options, timeProvider: time);
         using var stop = new CancellationTokenSource();
@@ -131,7 +135,7 @@ public class ReplayTests
         var clock = streamer.CreateClock(prepared.Start);
         clock.Run(); // real time starts now, before the fake clock is advanced
         var run = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
-
+        await WaitFor(() => time.TimersCreated == 3);
         time.Advance(TimeSpan.FromSeconds(10.5)); // about ten simulated hours
         await WaitFor(() => streamer.Progress!.Emitted >= 9);
         await stop.CancelAsync();
