@@ -1,3 +1,4 @@
+using System.Reactive.Threading.Tasks;
 using System.Reactive.Concurrency;
 using CrimeStreaming.Csv;
 
@@ -178,6 +179,19 @@ public class ReplayTests
 
         seen.Should().HaveCount(20).And.OnlyHaveUniqueItems();
         completed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ToObservable_runs_the_pipeline_per_subscription()
+    {
+        var records = Enumerable.Range(0, 30).Select(i => TestData.Record($"{i}", i % 3 == 0 ? "THEFT" : "ROBBERY", new DateTime(2020, 1, 1).AddHours(i))).ToList();
+        var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(records), Options(3));
+
+        var first = await System.Reactive.Linq.Observable.ToList(streamer.ToObservable()).ToTask();
+        var second = await System.Reactive.Linq.Observable.ToList(streamer.ToObservable()).ToTask();
+
+        first.Should().HaveCount(20);
+        second.Should().Equal(first);
     }
 
     private static async Task WaitFor(Func<bool> condition)
