@@ -1,0 +1,67 @@
+using System.Reactive.Linq;
+
+namespace CrimeStreaming.Windowing;
+
+/// <summary>
+/// The original study's analyses as one-line calls on a stream of reports cut into batches
+/// (<c>reports.ToDStream(TimeSpan.FromHours(1), clock.Scheduler)</c>).
+/// </summary>
+/// <remarks>
+/// "Near" defaults to the original's test: Euclidean distance below 0.02 degrees from USC (34.021861, −118.282942);
+/// pass <c>r =&gt; r.IsWithinMetres(GeoPoint.Usc, 2000)</c> for a proper radius. Unknown locations are never near.
+/// </remarks>
+public static class CrimeAnalyses
+{
+    /// <summary>The crime type used for a report without a description (reports of interest always have one).</summary>
+    public const string NoDescription = "(no description)";
+
+    /// <summary>The original "near USC" test.</summary>
+    public static Func<CrimeRecord, bool> NearUscAsOriginal { get; } = r => r.IsWithinDegrees(GeoPoint.Usc);
+
+    /// <summary>Per batch: total crimes, crimes near the place, top crime types and top areas.</summary>
+    public static IObservable<CrimeSnapshot> PerBatch(this DStream<CrimeReport> reports, Func<CrimeRecord, bool>? isNear = null, int top = 5)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return reports.OverWindow(reports.BatchInterval, reports.BatchInterval, isNear, top);
+    }
+
+    /// <summary>The same four figures over the last <paramref name="windowLength"/>, every <paramref name="slide"/> (incremental).</summary>
+    /// <exception cref="ArgumentException">A duration is not a multiple of the batch interval.</exception>
+    public static IObservable<CrimeSnapshot> OverWindow(this DStream<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide, Func<CrimeRecord, bool>? isNear = null, int top = 5)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var near = isNear ?? NearUscAsOriginal;
+        return SlidingWindows.Create(
+                reports,
+                windowLength,
+                slide,
+                batch => CrimeSnapshotAccumulator.Summarize(batch, near),
+                () => new CrimeSnapshotAccumulator(top))
+            .Select(w => new CrimeSnapshot(w.Start, w.End, w.Value.Total, w.Value.Near, w.Value.TopTypes, w.Value.TopAreas));
+    }
+
+    /// <summary>The original's windowed figures: over the last <paramref name="hours"/> simulated hours, sliding every hour (1, 6 and 12 in the study).</summary>
+    public static IObservable<CrimeSnapshot> OverLastHours(this DStream<CrimeReport> reports, int hours, Func<CrimeRecord, bool>? isNear = null, int top = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
+        return reports.OverWindow(TimeSpan.FromHours(hours), TimeSpan.FromHours(1), isNear, top);
+    }
+
+    /// <summary>Running totals per crime type since the start, after every batch (the Structured Streaming job, complete mode).</summary>
+    public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> RunningTotalsByType(this DStream<CrimeReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return reports.RunningCount(r => r.Record.CrimeDescription ?? NoDescription);
+    }
+
+    /// <summary>
+    /// Count per crime type over a sliding window (the Flink job: 5 s sliding by 1 s, i.e. five batches sliding by one
+    /// when one real second is one batch).
+    /// </summary>
+    public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> CountByTypeSliding(this DStream<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return reports.CountByValueAndWindow(r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide);
+    }
+}
