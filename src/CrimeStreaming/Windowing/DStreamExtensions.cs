@@ -16,7 +16,8 @@ public static partial class DStreamExtensions
     /// <param name="origin">The time batches are aligned to. The default is the scheduler's time at subscription.</param>
     /// <remarks>
     /// <para>Batches are cut at <c>origin + k × interval</c> (absolute due times, so no drift), and empty batches are
-    /// emitted too. An item arriving exactly at a boundary belongs to the batch that starts there.</para>
+    /// emitted too. On a <see cref="VirtualClock"/> replay (which advances time before emitting a report), a report whose
+    /// time is exactly a boundary belongs to the batch that starts there.</para>
     /// <para>Concurrent producers (officers on an accelerated clock) are serialised. When the source completes, the
     /// pending partial batch is emitted (with its regular end time) before completion; an error is passed on at once.</para>
     /// </remarks>
