@@ -44,6 +44,21 @@ public class JsonFormatTests
         root.TryGetProperty("mocodes", out _).Should().BeFalse("absent values are omitted");
     }
 
+    [Fact]
+    public void Unusual_values_round_trip()
+    {
+        var record = new CrimeRecord
+        {
+            DrNumber = "000000001", DateReported = new DateOnly(1999, 12, 31), DateOccurred = new DateOnly(2000, 2, 29), TimeOccurred = new TimeOnly(1, 2, 3, 456),
+            AreaId = "01", AreaName = "Central \"Downtown\" Ñ", CrimeCode = "000", CrimeDescription = "A, B \\ C\n🚓", VictimAge = -1,
+            Address = "100  W   1ST    ST", Location = new GeoPoint(-0.000001, 179.999999),
+        };
+        var report = new CrimeReport(record, new DateTimeOffset(2000, 2, 29, 23, 59, 59, 999, TimeSpan.FromHours(5.5)), 1234);
+        var back = CrimeReportJson.Deserialize(CrimeReportJson.Serialize(report));
+        back.Should().Be(report);
+        back.ReportTime.Offset.Should().Be(TimeSpan.FromHours(5.5));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{}")]

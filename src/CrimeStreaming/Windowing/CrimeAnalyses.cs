@@ -75,12 +75,46 @@ public static class CrimeAnalyses
     /// <param name="slide">Distance between window starts; equal to <paramref name="windowLength"/> for tumbling windows.</param>
     /// <param name="allowedDisorder">How far behind the latest report time a report may arrive and still count.</param>
     /// <param name="late">Receives the reports that came too late for all their windows.</param>
-    /// <remarks>Windows are aligned to the Unix epoch, so hour windows start on the hour (UTC). See
+    /// <param name="origin">What windows are aligned to. The default value is the Unix epoch, so hour windows start on the hour (UTC).</param>
+    /// <remarks>See
     /// <see cref="EventTimeWindowExtensions.EventTimeWindows{T, TAggregate}"/> for the full semantics.</remarks>
     public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> CountByTypeInEventTime(
-        this IObservable<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide, TimeSpan allowedDisorder, IObserver<CrimeReport>? late = null)
+        this IObservable<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide, TimeSpan allowedDisorder, IObserver<CrimeReport>? late = null, DateTimeOffset? origin = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        return reports.CountByKeyInEventTimeWindows(r => r.ReportTime, r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide, allowedDisorder, late);
+        return reports.CountByKeyInEventTimeWindows(r => r.ReportTime, r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide, allowedDisorder, late, origin);
+    }
+
+    /// <summary>
+    /// The four figures over event-time windows of report time (see
+    /// <see cref="EventTimeWindowExtensions.EventTimeWindows{T, TAggregate}"/>): right for a stream read back from Kafka,
+    /// where partitions interleave and arrival order is not report order. Each window is reported once, when the
+    /// watermark (latest report time − <paramref name="allowedDisorder"/>) passes its end; reports later than that go
+    /// to <paramref name="late"/>.
+    /// </summary>
+    /// <param name="reports">The reports, in any order.</param>
+    /// <param name="windowLength">The window length, e.g. 6 hours.</param>
+    /// <param name="slide">The slide, e.g. 1 hour (equal to the length for per-hour tumbling windows).</param>
+    /// <param name="allowedDisorder">How far behind the latest report time a report may arrive and still count.</param>
+    /// <param name="late">Receives reports that arrived after their windows were reported.</param>
+    /// <param name="isNear">The "near" test. The default is the original's (0.02 degrees from USC).</param>
+    /// <param name="top">How many crime types and areas to rank. The default value is 5.</param>
+    /// <param name="origin">What windows are aligned to, e.g. the simulation start. The default value is the Unix epoch.</param>
+    public static IObservable<CrimeSnapshot> EventTimeSnapshots(
+        this IObservable<CrimeReport> reports,
+        TimeSpan windowLength,
+        TimeSpan slide,
+        TimeSpan allowedDisorder,
+        IObserver<CrimeReport>? late = null,
+        Func<CrimeRecord, bool>? isNear = null,
+        int top = 5,
+        DateTimeOffset? origin = null)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var near = isNear ?? NearUscAsOriginal;
+        return reports
+            .EventTimeWindows(r => r.ReportTime, windowLength, slide, allowedDisorder, () => new CrimeSnapshotBuilder(near), (b, r) => b.Add(r), late, origin)
+            .Select(w => w.Value.Build(w.Start, w.End, top));
     }
 }

@@ -16,7 +16,8 @@ namespace CrimeStreaming.Windowing;
 /// (or fails) with the source, after the last windows have been flushed.</para>
 /// <para>When the source fails, or <c>eventTime</c>, <c>seed</c> or <c>accumulate</c> throws, the open windows are
 /// discarded (not flushed: they are incomplete) and the error is passed on to both observers.</para>
-/// <para>Not thread-safe on its own: serialise concurrent producers first (e.g. <c>Observable.Synchronize</c>).</para>
+/// <para>Concurrent producers (officers on an accelerated clock) are serialised, so the watermark and the open windows
+/// are updated by one call at a time.</para>
 /// <para>No scheduler is involved: event time advances with the data, so results are the same on any clock.</para>
 /// </remarks>
 public static class EventTimeWindowExtensions
@@ -99,7 +100,7 @@ public static class EventTimeWindowExtensions
                 observer.OnError(error);
             }
 
-            return source.Subscribe(
+            return source.Synchronize().Subscribe(
                 item =>
                 {
                     if (stopped)

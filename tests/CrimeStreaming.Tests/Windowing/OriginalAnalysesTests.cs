@@ -141,6 +141,31 @@ public class OriginalAnalysesTests
     }
 
     [Fact]
+    public async Task Event_time_snapshots_of_shuffled_reports_equal_the_replayed_windows()
+    {
+        var (reports, start, windows, _, _) = await Replay(seed: 11);
+        var random = new Random(17);
+        var shuffled = reports.OrderBy(_ => random.Next()).ToList(); // Kafka partitions interleave: arrival order is not report order
+        var late = new List<CrimeReport>();
+        var results = new List<CrimeSnapshot>();
+        using (System.Reactive.Linq.Observable.ToObservable(shuffled)
+                   .EventTimeSnapshots(TimeSpan.FromHours(6), Hour, TimeSpan.FromDays(400), System.Reactive.Observer.Create<CrimeReport>(late.Add), origin: start)
+                   .Subscribe(results.Add))
+        {
+        }
+
+        late.Should().BeEmpty("the allowed disorder covers the whole year");
+        var byEnd = windows[6].ToDictionary(w => w.End);
+        var lastEnd = windows[6][^1].End;
+        results.Where(r => r.End > lastEnd).Should().HaveCount(5, "the last reports also fall in windows that end after the replay, which event time still reports");
+        results.Where(r => r.End <= lastEnd).Should().HaveCount(windows[6].Count(w => w.Total > 0));
+        foreach (var r in results.Where(r => r.End <= lastEnd))
+        {
+            r.Should().BeEquivalentTo(byEnd[r.End], o => o.WithStrictOrdering());
+        }
+    }
+
+    [Fact]
     public void Near_uses_metres_or_the_original_degrees_and_never_matches_unknown_locations()
     {
         var near = TestData.Record("1", "ROBBERY", DateTime.Now, location: new GeoPoint(34.03, -118.29));
