@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CrimeStreaming.Windowing;
 
 /// <summary>Concatenates the items of the batches in the window.</summary>
@@ -34,7 +36,7 @@ internal sealed class CountsAccumulator<TKey> : IWindowAccumulator<Dictionary<TK
     {
         foreach (var (key, count) in batch)
         {
-            _counts[key] = _counts.GetValueOrDefault(key) + count;
+            CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _) += count;
         }
     }
 
@@ -42,14 +44,11 @@ internal sealed class CountsAccumulator<TKey> : IWindowAccumulator<Dictionary<TK
     {
         foreach (var (key, count) in batch)
         {
-            var left = _counts[key] - count;
+            ref var left = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, key);
+            left -= count;
             if (left == 0)
             {
-                _counts.Remove(key);
-            }
-            else
-            {
-                _counts[key] = left;
+                _counts.Remove(key); // Spark drops keys whose windowed count returns to zero
             }
         }
     }

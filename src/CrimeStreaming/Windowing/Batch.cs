@@ -5,4 +5,8 @@ namespace CrimeStreaming.Windowing;
 /// <param name="Start">Inclusive start of the batch on the scheduler's clock.</param>
 /// <param name="End">Exclusive end of the batch: Spark's "batch time".</param>
 /// <param name="Items">The items in arrival order; empty batches are batches too.</param>
-public sealed record Batch<T>(DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<T> Items);
+public sealed record Batch<T>(DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<T> Items)
+{
+    /// <summary>Spark's batch time: the end of the batch (<see cref="End"/>).</summary>
+    public DateTimeOffset Time => End;
+}

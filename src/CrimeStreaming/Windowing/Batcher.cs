@@ -19,7 +19,8 @@ internal static class Batcher
             void Emit(DateTimeOffset end)
             {
                 var items = buffer;
-                buffer = [];
+                // Batches of a steady stream are alike: start the next one at this one's size (capped) to skip regrowth.
+                buffer = new List<T>(Math.Min(items.Count, 4096));
                 observer.OnNext(new Batch<T>(end - interval, end, items));
             }
 

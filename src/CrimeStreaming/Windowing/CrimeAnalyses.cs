@@ -64,6 +64,27 @@ public static class CrimeAnalyses
         ArgumentNullException.ThrowIfNull(reports);
         return reports.CountByValueAndWindow(r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide);
     }
+
+    /// <summary>
+    /// Count per crime type over event-time windows of the reports' <see cref="CrimeReport.ReportTime"/>, each emitted once
+    /// when the watermark (latest report time − <paramref name="allowedDisorder"/>) passes its end. Use it when reports
+    /// arrive out of order (several officers, several Kafka partitions).
+    /// </summary>
+    /// <param name="reports">The reports, in arrival order.</param>
+    /// <param name="windowLength">The window length (one hour, say).</param>
+    /// <param name="slide">Distance between window starts; equal to <paramref name="windowLength"/> for tumbling windows.</param>
+    /// <param name="allowedDisorder">How far behind the latest report time a report may arrive and still count.</param>
+    /// <param name="late">Receives the reports that came too late for all their windows.</param>
+    /// <param name="origin">What windows are aligned to. The default value is the Unix epoch, so hour windows start on the hour (UTC).</param>
+    /// <remarks>See
+    /// <see cref="EventTimeWindowExtensions.EventTimeWindows{T, TAggregate}"/> for the full semantics.</remarks>
+    public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> CountByTypeInEventTime(
+        this IObservable<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide, TimeSpan allowedDisorder, IObserver<CrimeReport>? late = null, DateTimeOffset? origin = null)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return reports.CountByKeyInEventTimeWindows(r => r.ReportTime, r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide, allowedDisorder, late, origin);
+    }
+
     /// <summary>
     /// The four figures over event-time windows of report time (see
     /// <see cref="EventTimeWindowExtensions.EventTimeWindows{T, TAggregate}"/>): right for a stream read back from Kafka,

@@ -12,7 +12,12 @@ namespace CrimeStreaming.Windowing;
 /// emitted <b>once</b>, when the watermark reaches its end, and is then released, so memory holds only open windows.
 /// When the source completes, the open windows are emitted. Results come in window order.</para>
 /// <para>An item whose windows have all been emitted is late: it goes to the <c>late</c> observer (to count or to
-/// store) and into no window. Windows that received no item are not emitted.</para>
+/// store) and into no window. Windows that received no item are not emitted. The <c>late</c> observer completes
+/// (or fails) with the source, after the last windows have been flushed.</para>
+/// <para>When the source fails, or <c>eventTime</c>, <c>seed</c> or <c>accumulate</c> throws, the open windows are
+/// discarded (not flushed: they are incomplete) and the error is passed on to both observers.</para>
+/// <para>Concurrent producers (officers on an accelerated clock) are serialised, so the watermark and the open windows
+/// are updated by one call at a time.</para>
 /// <para>No scheduler is involved: event time advances with the data, so results are the same on any clock.</para>
 /// </remarks>
 public static class EventTimeWindowExtensions
@@ -85,39 +90,84 @@ public static class EventTimeWindowExtensions
                 }
             }
 
-            return source.Subscribe(
+            var stopped = false;
+
+            void Fail(Exception error)
+            {
+                stopped = true;
+                open.Clear();
+                late?.OnError(error);
+                observer.OnError(error);
+            }
+
+            return source.Synchronize().Subscribe(
                 item =>
                 {
-                    var t = eventTime(item).UtcTicks;
-                    var watermark = Watermark();
-                    var accepted = false;
-                    var last = originTicks + (FloorDiv(t - originTicks, step) * step);
-                    for (var start = last; start + length > t; start -= step)
+                    if (stopped)
                     {
-                        if (start + length <= watermark)
-                        {
-                            break; // this window and every earlier one have been emitted
-                        }
-
-                        open[start] = accumulate(open.TryGetValue(start, out var aggregate) ? aggregate : seed(), item);
-                        accepted = true;
+                        return;
                     }
 
-                    if (!accepted)
+                    var isLate = false;
+                    var advanced = false;
+                    try
+                    {
+                        var t = eventTime(item).UtcTicks;
+                        var watermark = Watermark();
+                        var accepted = false;
+                        var last = originTicks + (FloorDiv(t - originTicks, step) * step);
+                        for (var start = last; start + length > t; start -= step)
+                        {
+                            if (start + length <= watermark)
+                            {
+                                break; // this window and every earlier one have been emitted
+                            }
+
+                            open[start] = accumulate(open.TryGetValue(start, out var aggregate) ? aggregate : seed(), item);
+                            accepted = true;
+                        }
+
+                        isLate = !accepted;
+                        if (t > maxSeen)
+                        {
+                            maxSeen = t;
+                            advanced = true;
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        // A failing selector or aggregate ends the stream, as in Rx's own operators.
+                        Fail(e);
+                        return;
+                    }
+
+                    if (isLate)
                     {
                         late?.OnNext(item);
                     }
 
-                    if (t > maxSeen)
+                    if (advanced)
                     {
-                        maxSeen = t;
                         EmitUpTo(Watermark());
                     }
                 },
-                observer.OnError,
+                error =>
+                {
+                    if (!stopped)
+                    {
+                        Fail(error);
+                    }
+                },
                 () =>
                 {
+                    if (stopped)
+                    {
+                        return;
+                    }
+
+                    stopped = true;
                     EmitUpTo(long.MaxValue);
+                    late?.OnCompleted();
                     observer.OnCompleted();
                 });
         });

@@ -22,11 +22,13 @@ public sealed class WindowFigures : IFigureSuite
         foreach (var ratio in new[] { 1, 6, 12, 24 })
         {
             Run(data, perBatch, ratio, naive: false); // warm-up
-            var incremental = Best(() => Run(data, perBatch, ratio, naive: false));
-            var naive = Best(() => Run(data, perBatch, ratio, naive: true));
+            var incremental = Best(() => Run(data, perBatch, ratio, naive: false).EventsPerSecond);
+            var naive = Best(() => Run(data, perBatch, ratio, naive: true).EventsPerSecond);
+            var allocated = Run(data, perBatch, ratio, naive: false).BytesPerEvent;
             context.Report(Name, $"window/slide {ratio}: incremental countByValueAndWindow", incremental, "events/s", $"{events:N0} events, {keys.Length} keys, {perBatch:N0} per batch");
             context.Report(Name, $"window/slide {ratio}: naive recount", naive, "events/s");
             context.Report(Name, $"window/slide {ratio}: incremental / naive", incremental / naive, "ratio", ratio == 12 ? "goal >= 5" : string.Empty);
+            context.Report(Name, $"window/slide {ratio}: incremental allocation", allocated, "B/event", "whole pipeline: batching, per-batch counts, window results");
         }
 
         return Task.CompletedTask;
@@ -34,7 +36,7 @@ public sealed class WindowFigures : IFigureSuite
         double Best(Func<double> run) => Enumerable.Range(0, context.Quick ? 1 : 3).Max(_ => run());
     }
 
-    private static double Run(string[] data, int perBatch, int ratio, bool naive)
+    private static (double EventsPerSecond, double BytesPerEvent) Run(string[] data, int perBatch, int ratio, bool naive)
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<string>();
@@ -53,6 +55,7 @@ public sealed class WindowFigures : IFigureSuite
             })
             : stream.CountByValueAndWindow(x => x, TimeSpan.FromMinutes(ratio), TimeSpan.FromMinutes(1)).Subscribe(w => checksum += w.Value.Count);
 
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < data.Length; i++)
         {
@@ -66,7 +69,8 @@ public sealed class WindowFigures : IFigureSuite
 
         clock.AdvanceBy(TimeSpan.FromMinutes(1));
         watch.Stop();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         GC.KeepAlive(checksum);
-        return data.Length / watch.Elapsed.TotalSeconds;
+        return (data.Length / watch.Elapsed.TotalSeconds, (double)allocated / data.Length);
     }
 }

@@ -108,6 +108,45 @@ public class EventTimeWindowTests
     }
 
     [Fact]
+    public void The_late_stream_completes_with_the_source_after_the_last_windows_are_flushed()
+    {
+        var subject = new Subject<Event>();
+        var log = new List<string>();
+        using var sub = subject.CountByKeyInEventTimeWindows(
+                e => e.Time, e => e.Key, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5), TimeSpan.Zero,
+                Observer.Create<Event>(e => log.Add($"late {e.Id}"), () => log.Add("late completed")))
+            .Subscribe(w => log.Add($"window {(w.Start - Origin).TotalMinutes}-{(w.End - Origin).TotalMinutes}"), () => log.Add("completed"));
+
+        subject.OnNext(new Event(1, 12, "a")); // windows [5, 15) and [10, 20)
+        subject.OnNext(new Event(2, 30, "a")); // watermark 30 closes both
+        subject.OnNext(new Event(3, 14, "a")); // late
+        subject.OnCompleted();                 // flushes [25, 35) and [30, 40)
+
+        log.Should().Equal("window 5-15", "window 10-20", "late 3", "window 25-35", "window 30-40", "late completed", "completed");
+    }
+
+    [Fact]
+    public void A_failing_selector_ends_both_streams_with_its_error_and_discards_open_windows()
+    {
+        var subject = new Subject<Event>();
+        var results = new List<Windowed<IReadOnlyDictionary<string, long>>>();
+        Exception? error = null, lateError = null;
+        using var sub = subject.CountByKeyInEventTimeWindows(
+                e => e.Id == 2 ? throw new FormatException("bad time") : e.Time, e => e.Key, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.Zero,
+                Observer.Create<Event>(_ => { }, e => lateError = e))
+            .Subscribe(results.Add, e => error = e);
+
+        subject.OnNext(new Event(1, 1, "a"));
+        subject.OnNext(new Event(2, 50, "a"));
+        subject.OnNext(new Event(3, 60, "a"));
+        subject.OnCompleted();
+
+        error.Should().BeOfType<FormatException>();
+        lateError.Should().BeSameAs(error);
+        results.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Bad_arguments_are_rejected()
     {
         var s = new Subject<int>();
