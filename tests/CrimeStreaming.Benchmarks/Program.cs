@@ -5,6 +5,11 @@ using CrimeStreaming.Benchmarks;
 // Usage:
 //   figures [--quick] [--only a,b] [--out FILE]   side-by-side figures of every IFigureSuite (ours vs peer, one run)
 //   bdn [BenchmarkDotNet arguments]               the BenchmarkDotNet micro-benchmarks of this assembly
+if (args.Length == 4 && args[0] == CrimeStreaming.Benchmarks.OutOfCore.OutOfCoreFigures.ChildCommand)
+{
+    return CrimeStreaming.Benchmarks.OutOfCore.OutOfCoreFigures.RunChild(args[1], args[2], args[3]);
+}
+
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(FigureContext).Assembly).Run(args[1..]);
