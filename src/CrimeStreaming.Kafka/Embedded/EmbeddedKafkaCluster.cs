@@ -1,197 +1,124 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
-using CrimeStreaming.Kafka.Native;
 
-namespace CrimeStreaming.Kafka.Embedded;
+namespace CrimeStreaming.Kafka;
 
 /// <summary>
-/// An in-process Kafka cluster for samples and tests: librdkafka's mock cluster, whose brokers (ids 1..N)
-/// listen on 127.0.0.1 at random ports and speak the real Kafka wire protocol, so any client in any process
-/// (Confluent.Kafka, kcat…) can connect through <see cref="BootstrapServers"/>.
+/// A Kafka cluster of N brokers inside this process (librdkafka's mock cluster), speaking the real Kafka wire protocol
+/// on 127.0.0.1 so that any client — this library, Confluent.Kafka, kcat, kafka-python — can connect. The default for
+/// samples and tests; a real cluster is used by giving its bootstrap servers instead.
 /// </summary>
 /// <remarks>
-/// <para>Create the cluster before any other Kafka client in the process: it pins the librdkafka bundled with
-/// Confluent.Kafka so that every client uses the same native library.</para>
-/// <para>Create topics with <see cref="CreateTopic"/>: the Admin API does not work against the mock cluster.
-/// Each partition keeps only about the last 5 MiB of data. Dispose every client that uses the cluster before
-/// disposing the cluster, otherwise closing consumers waits for their timeouts.</para>
+/// <para>Create topics with <see cref="CreateTopic"/>: the mock does not implement the Admin API's CreateTopics, and
+/// other admin requests can crash it, so never point an admin client at it except for metadata.</para>
+/// <para>Each mock partition keeps only about the last 5 MiB of messages: size partitions so that the data fits.</para>
+/// <para>Dispose every client before the cluster: a consumer closing against a destroyed cluster hangs for ~45 s.</para>
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
-    /// <summary>The default number of brokers: 3, as in the original cluster.</summary>
-    public const int DefaultBrokerCount = 3;
-
     private readonly object _gate = new();
-    private nint _rk;
-    private nint _mc;
+    private nint _handle;
+    private nint _cluster;
 
-    /// <summary>Starts a cluster of <paramref name="brokerCount"/> brokers.</summary>
-    /// <param name="brokerCount">The number of brokers, at least 1. The default value is 3.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokerCount"/> is less than 1.</exception>
-    /// <exception cref="InvalidOperationException">The native cluster could not be started.</exception>
-    public EmbeddedKafkaCluster(int brokerCount = DefaultBrokerCount)
+    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers (ids 1..N) on random loopback ports.</summary>
+    /// <param name="brokers">Number of brokers. The default value is 3, as in the original setup.</param>
+    public EmbeddedKafkaCluster(int brokers = 3)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         BundledLibrdkafka.EnsureLoaded();
-        BrokerCount = brokerCount;
-
-        var err = new byte[512];
+        BrokerCount = brokers;
+        var error = new byte[512];
         var conf = MockNative.rd_kafka_conf_new();
-        // The private handle only hosts the cluster; keep it quiet.
-        _ = MockNative.rd_kafka_conf_set(conf, "log_level", "3", err, (nuint)err.Length);
-        _rk = MockNative.rd_kafka_new(0, conf, err, (nuint)err.Length); // takes ownership of conf
-        if (_rk == 0)
+        // The private handle only hosts the cluster: keep its logging quiet.
+        MockNative.rd_kafka_conf_set(conf, "log_level", "3", error, (nuint)error.Length);
+        _handle = MockNative.rd_kafka_new(0, conf, error, (nuint)error.Length);
+        if (_handle == 0)
         {
-            throw new InvalidOperationException("rd_kafka_new failed: " + Encoding.UTF8.GetString(err).TrimEnd('\0'));
+            throw new InvalidOperationException("Starting the embedded Kafka cluster failed: " + Encoding.UTF8.GetString(error).TrimEnd('\0'));
         }
 
-        _mc = MockNative.rd_kafka_mock_cluster_new(_rk, brokerCount);
-        if (_mc == 0)
+        _cluster = MockNative.rd_kafka_mock_cluster_new(_handle, brokers);
+        if (_cluster == 0)
         {
-            MockNative.rd_kafka_destroy(_rk);
-            _rk = 0;
-            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
+            MockNative.rd_kafka_destroy(_handle);
+            _handle = 0;
+            throw new InvalidOperationException("Starting the embedded Kafka cluster failed.");
         }
 
-        BootstrapServers = Marshal.PtrToStringUTF8(MockNative.rd_kafka_mock_cluster_bootstraps(_mc))!;
-        // The default 3 s initial rebalance delay would slow down every consumer group join.
-        MockNative.rd_kafka_mock_group_initial_rebalance_delay_ms(_mc, 0);
+        BootstrapServers = Marshal.PtrToStringUTF8(MockNative.rd_kafka_mock_cluster_bootstraps(_cluster))!;
+        MockNative.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
     }
 
-    /// <summary>The brokers' addresses, <c>127.0.0.1:port,…</c>, for <c>bootstrap.servers</c>.</summary>
+    /// <summary>The bootstrap servers, e.g. <c>127.0.0.1:41234,127.0.0.1:39871,127.0.0.1:45103</c>.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>The number of brokers; their ids are 1 to <see cref="BrokerCount"/>.</summary>
+    /// <summary>Number of brokers (ids 1 to N).</summary>
     public int BrokerCount { get; }
 
-    /// <summary>The librdkafka version in use, e.g. <c>2.16.0</c>.</summary>
-    public static string LibrdkafkaVersion
-    {
-        get
-        {
-            BundledLibrdkafka.EnsureLoaded();
-            return Library.VersionString;
-        }
-    }
-
     /// <summary>Creates a topic.</summary>
-    /// <param name="name">The topic name.</param>
-    /// <param name="partitions">The number of partitions, at least 1.</param>
-    /// <param name="replicationFactor">The replication factor, from 1 to <see cref="BrokerCount"/>.</param>
-    /// <exception cref="KafkaException">The cluster refused the topic.</exception>
-    public void CreateTopic(string name, int partitions, int replicationFactor = KafkaDefaults.ReplicationFactor)
+    /// <param name="topic">The name, e.g. <see cref="KafkaDefaults.Topic"/>.</param>
+    /// <param name="partitions">Number of partitions.</param>
+    /// <param name="replicationFactor">Replicas per partition, at most <see cref="BrokerCount"/>.</param>
+    public void CreateTopic(string topic, int partitions, int replicationFactor = KafkaDefaults.ReplicationFactor)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
-        Invoke(mc => MockNative.rd_kafka_mock_topic_create(mc, name, partitions, replicationFactor), $"create topic {name}");
+        Check(MockNative.rd_kafka_mock_topic_create(Cluster, topic, partitions, replicationFactor), $"create topic {topic}");
     }
 
-    /// <summary>Makes <paramref name="brokerId"/> the leader of a partition (clients learn it through metadata).</summary>
-    /// <param name="topic">The topic.</param>
-    /// <param name="partition">The partition.</param>
-    /// <param name="brokerId">The new leader, 1 to <see cref="BrokerCount"/>.</param>
-    public void SetPartitionLeader(string topic, int partition, int brokerId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
-        CheckBroker(brokerId);
-        Invoke(mc => MockNative.rd_kafka_mock_partition_set_leader(mc, topic, partition, brokerId), "set partition leader");
-    }
+    /// <summary>Makes <paramref name="brokerId"/> the leader of a partition.</summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
+        Check(MockNative.rd_kafka_mock_partition_set_leader(Cluster, topic, partition, brokerId), "set partition leader");
 
-    /// <summary>Takes a broker down: its connections are closed and new ones refused. Leadership does not move.</summary>
-    /// <param name="brokerId">The broker, 1 to <see cref="BrokerCount"/>.</param>
-    public void SetBrokerDown(int brokerId)
-    {
-        CheckBroker(brokerId);
-        Invoke(mc => MockNative.rd_kafka_mock_broker_set_down(mc, brokerId), "set broker down");
-    }
+    /// <summary>Takes a broker down: its connections close and new ones are refused. Leadership does not move by itself.</summary>
+    public void SetBrokerDown(int brokerId) => Check(MockNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
 
-    /// <summary>Brings a broker taken down by <see cref="SetBrokerDown"/> back up.</summary>
-    /// <param name="brokerId">The broker, 1 to <see cref="BrokerCount"/>.</param>
-    public void SetBrokerUp(int brokerId)
-    {
-        CheckBroker(brokerId);
-        Invoke(mc => MockNative.rd_kafka_mock_broker_set_up(mc, brokerId), "set broker up");
-    }
+    /// <summary>Brings a broker back up.</summary>
+    public void SetBrokerUp(int brokerId) => Check(MockNative.rd_kafka_mock_broker_set_up(Cluster, brokerId), "broker up");
 
-    /// <summary>Delays every response of a broker by a round-trip time.</summary>
-    /// <param name="brokerId">The broker, 1 to <see cref="BrokerCount"/>.</param>
-    /// <param name="roundTripTime">The added delay; zero removes it.</param>
-    public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime)
-    {
-        CheckBroker(brokerId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(roundTripTime, TimeSpan.Zero);
-        var ms = (int)Math.Min(int.MaxValue, roundTripTime.TotalMilliseconds);
-        Invoke(mc => MockNative.rd_kafka_mock_broker_set_rtt(mc, brokerId, ms), "set broker rtt");
-    }
+    /// <summary>Delays every response of a broker by <paramref name="rttMs"/> milliseconds.</summary>
+    public void SetBrokerRoundTrip(int brokerId, int rttMs) => Check(MockNative.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, rttMs), "broker rtt");
 
-    /// <summary>Makes the next <paramref name="errors"/>.Length requests of one type (to any broker) fail, in order.</summary>
-    /// <param name="apiKey">The request type.</param>
-    /// <param name="errors">The errors to return; <see cref="ErrorCode.NoError"/> lets a request through.</param>
-    /// <remarks>
-    /// Retriable errors (e.g. <see cref="ErrorCode.NotEnoughReplicas"/>) are retried by clients; non-retriable
-    /// ones (e.g. <see cref="ErrorCode.InvalidRecord"/> on Produce) fail the affected batch.
-    /// </remarks>
+    /// <summary>The next requests of <paramref name="apiKey"/> (to any broker) fail with <paramref name="errors"/>, in order.</summary>
     public void PushRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var codes = Array.ConvertAll(errors, e => (int)e);
-        Invoke(mc =>
-        {
-            MockNative.rd_kafka_mock_push_request_errors_array(mc, (short)apiKey, (nuint)codes.Length, codes);
-            return 0;
-        }, "push request errors");
+        MockNative.rd_kafka_mock_push_request_errors_array(Cluster, (short)apiKey, (nuint)errors.Length, Array.ConvertAll(errors, e => (int)e));
     }
 
-    /// <summary>Removes request errors pushed for one request type and not yet returned.</summary>
-    /// <param name="apiKey">The request type.</param>
-    public void ClearRequestErrors(KafkaApiKey apiKey)
-        => Invoke(mc =>
-        {
-            MockNative.rd_kafka_mock_clear_request_errors(mc, (short)apiKey);
-            return 0;
-        }, "clear request errors");
+    /// <summary>Drops the errors pushed for <paramref name="apiKey"/> that have not been used yet.</summary>
+    public void ClearRequestErrors(KafkaApiKey apiKey) => MockNative.rd_kafka_mock_clear_request_errors(Cluster, (short)apiKey);
 
-    /// <summary>Stops the brokers and releases the native cluster. Dispose the clients first.</summary>
+    /// <summary>Stops the cluster. Dispose clients first.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            // The cluster uses the private handle for book keeping: destroy it first, then the handle.
-            if (_mc != 0)
+            // The cluster uses the handle for its book keeping: destroy it first.
+            if (_cluster != 0)
             {
-                MockNative.rd_kafka_mock_cluster_destroy(_mc);
-                _mc = 0;
+                MockNative.rd_kafka_mock_cluster_destroy(_cluster);
+                _cluster = 0;
             }
 
-            if (_rk != 0)
+            if (_handle != 0)
             {
-                MockNative.rd_kafka_destroy(_rk);
-                _rk = 0;
+                MockNative.rd_kafka_destroy(_handle);
+                _handle = 0;
             }
         }
     }
 
-    private void CheckBroker(int brokerId)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(brokerId, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(brokerId, BrokerCount);
-    }
+    private nint Cluster => _cluster != 0 ? _cluster : throw new ObjectDisposedException(nameof(EmbeddedKafkaCluster));
 
-    private void Invoke(Func<nint, int> call, string what)
+    private static void Check(int error, string what)
     {
-        int err;
-        lock (_gate)
+        if (error != 0)
         {
-            ObjectDisposedException.ThrowIf(_mc == 0, this);
-            err = call(_mc);
-        }
-
-        if (err != 0)
-        {
-            throw new KafkaException(new Error((ErrorCode)err, what));
+            throw new KafkaException(new Error((ErrorCode)error, $"embedded cluster: {what} failed"));
         }
     }
 }

@@ -1,38 +1,38 @@
-namespace CrimeStreaming.Kafka.Embedded;
+namespace CrimeStreaming.Kafka;
 
-/// <summary>Kafka protocol request types (ApiKeys) that <see cref="EmbeddedKafkaCluster.PushRequestErrors"/> can fail.</summary>
+/// <summary>Kafka protocol requests whose errors <see cref="EmbeddedKafkaCluster.PushRequestErrors"/> can inject.</summary>
 public enum KafkaApiKey : short
 {
-    /// <summary>Produce (0).</summary>
+    /// <summary>Produce.</summary>
     Produce = 0,
 
-    /// <summary>Fetch (1).</summary>
+    /// <summary>Fetch.</summary>
     Fetch = 1,
 
-    /// <summary>ListOffsets (2).</summary>
+    /// <summary>ListOffsets.</summary>
     ListOffsets = 2,
 
-    /// <summary>Metadata (3).</summary>
+    /// <summary>Metadata.</summary>
     Metadata = 3,
 
-    /// <summary>OffsetCommit (8).</summary>
+    /// <summary>OffsetCommit.</summary>
     OffsetCommit = 8,
 
-    /// <summary>OffsetFetch (9).</summary>
+    /// <summary>OffsetFetch.</summary>
     OffsetFetch = 9,
 
-    /// <summary>FindCoordinator (10).</summary>
+    /// <summary>FindCoordinator.</summary>
     FindCoordinator = 10,
 
-    /// <summary>JoinGroup (11).</summary>
+    /// <summary>JoinGroup.</summary>
     JoinGroup = 11,
 
-    /// <summary>Heartbeat (12).</summary>
+    /// <summary>Heartbeat.</summary>
     Heartbeat = 12,
 
-    /// <summary>SyncGroup (14).</summary>
+    /// <summary>SyncGroup.</summary>
     SyncGroup = 14,
 
-    /// <summary>InitProducerId (22).</summary>
+    /// <summary>InitProducerId.</summary>
     InitProducerId = 22,
 }

@@ -1,26 +1,26 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace CrimeStreaming.Kafka.Native;
+namespace CrimeStreaming.Kafka;
 
 /// <summary>
-/// Loads the librdkafka bundled with Confluent.Kafka exactly once and binds both Confluent.Kafka's and our
-/// P/Invokes to that copy. Must run before the first Kafka client is created.
+/// Loads the librdkafka that ships with Confluent.Kafka (the librdkafka.redist package) once, and makes both
+/// Confluent.Kafka and this assembly's P/Invokes bind to that copy.
 /// </summary>
 /// <remarks>
-/// On Debian 12 the default <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, which is absent; without a resolver
-/// .NET silently falls back to whatever <c>librdkafka.so</c> the system has (possibly an old one without the
-/// mock cluster). <c>Library.Load</c> is not used because it needs <c>libdl</c>, missing on Debian 12.
+/// On Debian 12 the bundled <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, which is often absent; without help .NET
+/// then silently falls back to whatever <c>librdkafka.so</c> the system has (an older one, or none). Pinning the
+/// bundled files (<c>librdkafka.so</c>, then the dependency-free <c>centos8-librdkafka.so</c>) avoids both.
+/// <c>Library.Load(path)</c> is not used: it needs <c>libdl</c>, which Debian 12 lacks.
 /// </remarks>
 internal static class BundledLibrdkafka
 {
     private static readonly object Gate = new();
     private static nint _handle;
 
-    /// <summary>The file that was loaded, once loaded.</summary>
-    internal static string? LoadedPath { get; private set; }
+    public static string? LoadedPath { get; private set; }
 
-    internal static void EnsureLoaded()
+    public static void EnsureLoaded()
     {
         lock (Gate)
         {
@@ -33,9 +33,9 @@ internal static class BundledLibrdkafka
             foreach (var candidate in Candidates())
             {
                 tried.Add(candidate);
-                if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out var h))
+                if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out var handle))
                 {
-                    _handle = h;
+                    _handle = handle;
                     LoadedPath = candidate;
                     break;
                 }
@@ -43,39 +43,43 @@ internal static class BundledLibrdkafka
 
             if (_handle == 0)
             {
-                throw new DllNotFoundException("The bundled librdkafka was not found or could not be loaded; tried: " + string.Join(", ", tried));
+                throw new DllNotFoundException("The librdkafka bundled with Confluent.Kafka could not be loaded; tried: " + string.Join(", ", tried));
             }
 
-            var handle = _handle;
-            DllImportResolver resolver = (name, _, _) => name.Contains("rdkafka", StringComparison.Ordinal) ? handle : 0;
-            TrySetResolver(typeof(Library).Assembly, resolver);
-            TrySetResolver(typeof(BundledLibrdkafka).Assembly, resolver);
+            DllImportResolver resolver = (name, _, _) => name.Contains("rdkafka", StringComparison.Ordinal) ? _handle : 0;
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, resolver);
+            }
+            catch (InvalidOperationException)
+            {
+                // Someone set a resolver for Confluent.Kafka already; the version check below tells if it agrees.
+            }
 
+            NativeLibrary.SetDllImportResolver(typeof(BundledLibrdkafka).Assembly, resolver);
             var ours = MockNative.rd_kafka_version();
             var theirs = Library.Version;
             if (ours != theirs)
             {
                 throw new InvalidOperationException(
-                    $"Confluent.Kafka already bound librdkafka 0x{theirs:x} but the bundled one is 0x{ours:x}: create the embedded cluster before any Kafka client.");
+                    $"Confluent.Kafka already bound librdkafka 0x{theirs:x}, the bundled one is 0x{ours:x}: create the embedded cluster (or call KafkaNative.EnsureLoaded) before any Kafka client.");
             }
-        }
-    }
-
-    private static void TrySetResolver(System.Reflection.Assembly assembly, DllImportResolver resolver)
-    {
-        try
-        {
-            NativeLibrary.SetDllImportResolver(assembly, resolver);
-        }
-        catch (InvalidOperationException)
-        {
-            // Another component (or an earlier load context) already set one; the version check below decides.
         }
     }
 
     private static IEnumerable<string> Candidates()
     {
         var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        var names = OperatingSystem.IsWindows() ? new[] { "librdkafka.dll" } : OperatingSystem.IsMacOS() ? ["librdkafka.dylib"] : ["librdkafka.so", "centos8-librdkafka.so"];
+        if (OperatingSystem.IsWindows())
+        {
+            rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "win-arm64" : "win-x64";
+        }
+        else if (OperatingSystem.IsMacOS())
+        {
+            rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "osx-arm64" : "osx-x64";
+        }
+
         var dirs = new List<string>
         {
             Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"),
@@ -92,19 +96,18 @@ internal static class BundledLibrdkafka
         var redist = Path.Combine(nugetRoot, "librdkafka.redist");
         if (Directory.Exists(redist))
         {
-            // Prefer the version Confluent.Kafka was built against, then the newest.
-            var wanted = Path.Combine(redist, typeof(Library).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "none");
-            dirs.Add(Path.Combine(wanted, "runtimes", rid, "native"));
-            foreach (var d in Directory.GetDirectories(redist).OrderByDescending(d => d, StringComparer.Ordinal))
+            foreach (var version in Directory.GetDirectories(redist).OrderByDescending(d => d, StringComparer.Ordinal))
             {
-                dirs.Add(Path.Combine(d, "runtimes", rid, "native"));
+                dirs.Add(Path.Combine(version, "runtimes", rid, "native"));
             }
         }
 
-        foreach (var d in dirs)
+        foreach (var dir in dirs)
         {
-            yield return Path.Combine(d, "librdkafka.so");
-            yield return Path.Combine(d, "centos8-librdkafka.so");
+            foreach (var name in names)
+            {
+                yield return Path.Combine(dir, name);
+            }
         }
     }
 }

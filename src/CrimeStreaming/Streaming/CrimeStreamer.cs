@@ -21,6 +21,7 @@ namespace CrimeStreaming;
 public abstract class CrimeStreamer
 {
     private StreamingProgress? _progress;
+    private readonly LocalTimeConverter _localTime;
 
     /// <summary>Creates a streamer over <paramref name="source"/>.</summary>
     /// <param name="source">Where the records come from.</param>
@@ -37,6 +38,7 @@ public abstract class CrimeStreamer
         Options = copy;
         Logger = logger ?? NullLogger.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
+        _localTime = new LocalTimeConverter(copy.TimeZone);
     }
 
     /// <summary>Where the records come from.</summary>
@@ -181,7 +183,7 @@ public abstract class CrimeStreamer
     protected virtual DateTimeOffset SimulateReportTime(CrimeRecord record, Random random)
     {
         var minutes = random.Next((int)Options.MinReportDelay.TotalMinutes, (int)Options.MaxReportDelay.TotalMinutes);
-        return TimeZones.ToOffset(record.Occurred, Options.TimeZone).AddMinutes(minutes);
+        return _localTime.ToOffset(record.Occurred).AddMinutes(minutes);
     }
 
     /// <summary>

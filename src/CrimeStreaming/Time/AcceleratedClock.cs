@@ -82,6 +82,15 @@ public sealed class AcceleratedClock : SimulationClock
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run();
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            // System time is the Stopwatch: wait on the precise timer rather than on millisecond-grained timers.
+            var ahead = simulatedTime - Start;
+            var due = Interlocked.Read(ref _realStartTimestamp) + (long)Math.Ceiling(ahead.Ticks / Acceleration * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            await PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         while (true)
         {
             var remaining = simulatedTime - Now;

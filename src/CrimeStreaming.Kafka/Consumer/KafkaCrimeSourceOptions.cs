@@ -1,0 +1,87 @@
+using Confluent.Kafka;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>Options of <see cref="KafkaCrimeSource"/>. Validated when the source is built.</summary>
+public sealed class KafkaCrimeSourceOptions
+{
+    /// <summary>The cluster's bootstrap servers. Required.</summary>
+    public string BootstrapServers { get; set; } = string.Empty;
+
+    /// <summary>The topic. The default value is <c>la-crime</c>.</summary>
+    public string Topic { get; set; } = KafkaDefaults.Topic;
+
+    /// <summary>The consumer group; consumers of one group share the partitions and resume from its commits. The default value is <c>crimestreaming</c>.</summary>
+    public string GroupId { get; set; } = "crimestreaming";
+
+    /// <summary>Where a group without commits starts. The default value is <see cref="AutoOffsetReset.Earliest"/>.</summary>
+    public AutoOffsetReset AutoOffsetReset { get; set; } = AutoOffsetReset.Earliest;
+
+    /// <summary>
+    /// Stop once every assigned partition has been read to its end (a finite replay, tests, back-fills). The default
+    /// value is <see langword="false"/>: keep waiting for new reports.
+    /// </summary>
+    public bool StopAtEnd { get; set; }
+
+    /// <summary>Stop after this many reports have been processed. The default value is <see langword="null"/> (no limit).</summary>
+    public long? MaxReports { get; set; }
+
+    /// <summary>
+    /// Skip reports whose DR number was already seen by this source (at-least-once delivery can repeat a report after a
+    /// crash or rebalance). Remembers every DR number seen. The default value is <see langword="false"/>.
+    /// </summary>
+    public bool DeduplicateByDrNumber { get; set; }
+
+    /// <summary>How often stored offsets are committed in the background. The default value is 1 second.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Group session timeout: how long a dead consumer keeps its partitions. The default value is 6 seconds.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Last word on the consumer configuration. The default value is <see langword="null"/>.</summary>
+    /// <remarks>Automatic offset storing stays off: offsets are stored only after a report was processed.</remarks>
+    public Action<ConsumerConfig>? Configure { get; set; }
+
+    /// <summary>Checks the options.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw new ArgumentException("BootstrapServers is required.", nameof(BootstrapServers));
+        }
+
+        if (string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(GroupId))
+        {
+            throw new ArgumentException("Topic and GroupId are required.");
+        }
+
+        if (MaxReports is < 1)
+        {
+            throw new ArgumentException("MaxReports must be positive.", nameof(MaxReports));
+        }
+
+        if (CommitInterval <= TimeSpan.Zero || SessionTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("CommitInterval and SessionTimeout must be positive.");
+        }
+    }
+
+    internal ConsumerConfig ToConfig()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = GroupId,
+            AutoOffsetReset = AutoOffsetReset,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = (int)CommitInterval.TotalMilliseconds,
+            SessionTimeoutMs = (int)SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = Math.Max(100, (int)SessionTimeout.TotalMilliseconds / 12),
+            EnablePartitionEof = true,
+            ClientId = "crimestreaming-consumer",
+        };
+        Configure?.Invoke(config);
+        config.EnableAutoOffsetStore = false;
+        return config;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>
+/// Publishes reports to Kafka: the producer adapter of a <see cref="CrimeStreamer"/>. Idempotent producer with
+/// <c>acks=all</c>; each report is produced without waiting (delivery is reported asynchronously) and the sink waits,
+/// never drops, when the local queue is full.
+/// </summary>
+/// <remarks>
+/// <para>Message key = the officer id (UTF-8 decimal), so each officer's reports land on one partition in the order the
+/// officer emitted them; message timestamp = the simulated report time; value = <see cref="CrimeReportJson"/>.</para>
+/// <para>Every delivery failure is counted in <see cref="Summary"/>, kept with its report (up to
+/// <see cref="KafkaCrimeSinkOptions.MaxRecordedFailures"/>), logged, and raised through <see cref="DeliveryFailed"/>.
+/// <see cref="CompleteAsync"/> flushes, so after it every report is delivered or failed unless the flush timed out.</para>
+/// </remarks>
+public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
+{
+    private static readonly byte[][] OfficerKeys = Enumerable.Range(0, 1024).Select(i => Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture))).ToArray();
+    private readonly KafkaCrimeSinkOptions _options;
+    private readonly ILogger _logger;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, long> _failedByReason = new(StringComparer.Ordinal);
+    private readonly List<DeliveryFailure> _failures = [];
+    private long _produced;
+    private long _delivered;
+    private long _failed;
+
+    /// <summary>Creates the sink and its producer.</summary>
+    public KafkaCrimeSink(KafkaCrimeSinkOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        KafkaNative.EnsureLoaded();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _producer = new ProducerBuilder<byte[], byte[]>(options.ToConfig())
+            .SetLogHandler((_, m) => _logger.Log(KafkaLog.Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
+            .Build();
+    }
+
+    /// <summary>Raised (on the producer's delivery thread) for each report that could not be delivered.</summary>
+    public event Action<DeliveryFailure>? DeliveryFailed;
+
+    /// <summary>The topic.</summary>
+    public string Topic => _options.Topic;
+
+    /// <summary>The delivery counts so far.</summary>
+    public KafkaDeliverySummary Summary
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new KafkaDeliverySummary
+                {
+                    Produced = Interlocked.Read(ref _produced),
+                    Delivered = Interlocked.Read(ref _delivered),
+                    Failed = Interlocked.Read(ref _failed),
+                    FailedByReason = new Dictionary<string, long>(_failedByReason, StringComparer.Ordinal),
+                    Failures = _failures.ToArray(),
+                };
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var message = new Message<byte[], byte[]>
+        {
+            Key = report.OfficerId < OfficerKeys.Length ? OfficerKeys[report.OfficerId] : Encoding.UTF8.GetBytes(report.OfficerId.ToString(CultureInfo.InvariantCulture)),
+            Value = CrimeReportJson.Serialize(report),
+            Timestamp = new Timestamp(report.ReportTime),
+        };
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(_options.Topic, message, delivery => OnDelivery(report, delivery));
+                Interlocked.Increment(ref _produced);
+                return ValueTask.CompletedTask;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // Back-pressure: serve delivery reports until the queue has room again.
+                cancellationToken.ThrowIfCancellationRequested();
+                _producer.Poll(TimeSpan.FromMilliseconds(20));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Flushes for at most <see cref="KafkaCrimeSinkOptions.FlushTimeout"/> (or until <paramref name="cancellationToken"/>).</remarks>
+    public async ValueTask CompleteAsync(Exception? error, CancellationToken cancellationToken)
+    {
+        var remaining = await Task.Run(
+            () =>
+            {
+                try
+                {
+                    return _producer.Flush(_options.FlushTimeout);
+                }
+                catch (OperationCanceledException)
+                {
+                    return _producer.Flush(TimeSpan.Zero);
+                }
+            },
+            CancellationToken.None).ConfigureAwait(false);
+        var summary = Summary;
+        if (remaining > 0)
+        {
+            _logger.LogWarning("Kafka flush timed out with {Remaining} reports undelivered: {Summary}", remaining, summary);
+        }
+        else
+        {
+            _logger.LogInformation("Kafka producer flushed: {Summary}", summary);
+        }
+    }
+
+    /// <summary>Disposes the producer (without flushing: complete the sink first).</summary>
+    public void Dispose() => _producer.Dispose();
+
+    private void OnDelivery(CrimeReport report, DeliveryReport<byte[], byte[]> delivery)
+    {
+        if (!delivery.Error.IsError)
+        {
+            Interlocked.Increment(ref _delivered);
+            return;
+        }
+
+        var failure = new DeliveryFailure(report, delivery.Error.Code, delivery.Error.Reason);
+        Interlocked.Increment(ref _failed);
+        lock (_gate)
+        {
+            var key = delivery.Error.Code.ToString();
+            _failedByReason[key] = _failedByReason.GetValueOrDefault(key) + 1;
+            if (_failures.Count < _options.MaxRecordedFailures)
+            {
+                _failures.Add(failure);
+            }
+        }
+
+        _logger.LogError("Report DR {DrNumber} of officer {Officer} was not delivered: {Code} {Reason}", report.Record.DrNumber, report.OfficerId, delivery.Error.Code, delivery.Error.Reason);
+        DeliveryFailed?.Invoke(failure);
+    }
+}

@@ -1,0 +1,403 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace CrimeStreaming.Csv;
+
+/// <summary>Turns CsvHelper's raw rows into records or row errors; owns the parser and the column indexes.</summary>
+internal sealed class CrimeCsvRowReader : IDisposable
+{
+    private const int MaxRawValueLength = 200;
+
+    private readonly string _source;
+    private readonly CrimeCsvOptions _options;
+    private readonly CsvParser _parser;
+    private ColumnMap _columns = null!;
+    private int _fieldCount;
+    private long _previousRawRow;
+    private long _previousRow;
+    private string? _badData;
+
+    public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options)
+    {
+        _source = source;
+        _options = options;
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            BadDataFound = args => _badData ??= args.Field,
+            MaxFieldSize = options.MaxFieldLength,
+            DetectColumnCountChanges = false,
+            IgnoreBlankLines = true,
+            CacheFields = false,
+        };
+        _parser = new CsvParser(reader, config);
+    }
+
+    public enum Outcome
+    {
+        End,
+        Record,
+        Error,
+        FatalError,
+    }
+
+    /// <summary>Reads the header and resolves the schema; <see langword="false"/> for an empty file.</summary>
+    public bool ReadHeader()
+    {
+        bool any;
+        try
+        {
+            any = _parser.Read();
+        }
+        catch (CsvHelperException e)
+        {
+            throw new CrimeSchemaException(_source, $"the header line cannot be read as CSV: {e.GetType().Name}.");
+        }
+
+        if (!any)
+        {
+            return false;
+        }
+
+        var header = new string[_parser.Count];
+        for (var i = 0; i < header.Length; i++)
+        {
+            header[i] = CrimeCsvSchema.Normalize(_parser[i] ?? string.Empty);
+        }
+
+        var schema = _options.Schema ?? CrimeCsvSchema.Detect(header);
+        if (schema is null)
+        {
+            var missing = string.Join("; ", CrimeCsvSchema.Known.Select(s => $"{s.Name} lacks {string.Join(", ", s.MissingColumns(header).Select(c => $"'{c}'"))}"));
+            throw new CrimeSchemaException(_source, $"the header matches no known crime schema ({missing}). Pass a CrimeCsvSchema to read another layout.");
+        }
+
+        var absent = schema.MissingColumns(header);
+        if (absent.Count > 0)
+        {
+            throw new CrimeSchemaException(_source, $"required columns missing for schema {schema.Name}: {string.Join(", ", absent.Select(c => $"'{c}'"))}. Known schemas: {string.Join(", ", CrimeCsvSchema.Known.Select(s => s.Name))}.");
+        }
+
+        _columns = new ColumnMap(schema, header);
+        _fieldCount = header.Length;
+        _previousRawRow = _parser.RawRow;
+        _previousRow = _parser.Row;
+        return true;
+    }
+
+    public Outcome Next(out CrimeRecord? record, out RowError? error)
+    {
+        record = null;
+        error = null;
+        _badData = null;
+        var line = _previousRawRow + 1;
+        try
+        {
+            if (!_parser.Read())
+            {
+                return Outcome.End;
+            }
+        }
+        catch (CsvHelperException e)
+        {
+            var kind = e is MaxFieldSizeException ? "field too long" : "unreadable CSV";
+            error = new RowError(_source, line, null, null, kind,
+                $"{(e is MaxFieldSizeException ? $"a field is longer than {_options.MaxFieldLength:N0} characters (an unterminated quote?)" : e.GetType().Name)}; the rest of the file from line {line} cannot be read reliably and was not read.");
+            return Outcome.FatalError;
+        }
+
+        // Blank lines are skipped by the parser but still count as lines.
+        line += Math.Max(0, _parser.Row - _previousRow - 1);
+        var endLine = _parser.RawRow;
+        _previousRawRow = endLine;
+        _previousRow = _parser.Row;
+
+        if (_parser.Count != _fieldCount)
+        {
+            var span = endLine > line + 1 ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
+            error = new RowError(_source, line, null, Truncate(_parser.Count > 0 ? _parser[0] : null), "wrong field count",
+                $"expected {_fieldCount} fields, found {_parser.Count}{span}.");
+            return Outcome.Error;
+        }
+
+        error = Parse(line, out record);
+        if (error is null && _badData is not null)
+        {
+            error = new RowError(_source, line, null, Truncate(_badData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
+            record = null;
+        }
+
+        return error is null ? Outcome.Record : Outcome.Error;
+    }
+
+    public void Dispose() => _parser.Dispose();
+
+    private RowError? Parse(long line, out CrimeRecord? record)
+    {
+        record = null;
+        var c = _columns;
+
+        var dr = Field(c.DrNumber);
+        if (dr.Length == 0)
+        {
+            return Missing(line, c.Schema.DrNumber);
+        }
+
+        var dateOccurredText = Field(c.DateOccurred);
+        if (!CrimeValueParser.TryParseDate(dateOccurredText, out var dateOccurred))
+        {
+            return Invalid(line, c.Schema.DateOccurred, dateOccurredText, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
+        }
+
+        var timeText = Field(c.TimeOccurred);
+        if (!CrimeValueParser.TryParseTimeOfDay(timeText, out var timeOccurred))
+        {
+            return Invalid(line, c.Schema.TimeOccurred, timeText, "invalid time", "expected HHMM (padded or not, e.g. 1 = 00:01, 2359) or HH:MM.");
+        }
+
+        DateOnly? dateReported = null;
+        if (c.DateReported >= 0)
+        {
+            var text = Field(c.DateReported);
+            if (text.Length > 0)
+            {
+                if (!CrimeValueParser.TryParseDate(text, out var d))
+                {
+                    return Invalid(line, c.Schema.DateReported!, text, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
+                }
+
+                dateReported = d;
+            }
+        }
+
+        var areaId = Field(c.AreaId);
+        if (areaId.Length == 0)
+        {
+            return Missing(line, c.Schema.AreaId);
+        }
+
+        var areaName = Field(c.AreaName);
+        if (areaName.Length == 0)
+        {
+            return Missing(line, c.Schema.AreaName);
+        }
+
+        var crimeCode = Field(c.CrimeCode);
+        if (crimeCode.Length == 0)
+        {
+            return Missing(line, c.Schema.CrimeCode);
+        }
+
+        int? victimAge = null;
+        if (c.VictimAge >= 0)
+        {
+            var text = Field(c.VictimAge);
+            if (text.Length > 0)
+            {
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var age))
+                {
+                    return Invalid(line, c.Schema.VictimAge!, text, "invalid number", "expected a whole number.");
+                }
+
+                victimAge = age;
+            }
+        }
+
+        GeoPoint? location = null;
+        if (c.Location >= 0)
+        {
+            var text = Field(c.Location);
+            if (text.Length > 0)
+            {
+                if (!CrimeValueParser.TryParseLocation(text, out location))
+                {
+                    return Invalid(line, c.Schema.Location!, text, "invalid location", "expected \"(latitude, longitude)\" in degrees.");
+                }
+            }
+        }
+        else if (c.Latitude >= 0 && c.Longitude >= 0)
+        {
+            var latText = Field(c.Latitude);
+            var lonText = Field(c.Longitude);
+            if (latText.Length > 0 || lonText.Length > 0)
+            {
+                if (!CrimeValueParser.TryParseCoordinate(latText, 90, out var lat))
+                {
+                    return Invalid(line, c.Schema.Latitude!, latText, "invalid location", "expected a latitude in degrees, -90 to 90.");
+                }
+
+                if (!CrimeValueParser.TryParseCoordinate(lonText, 180, out var lon))
+                {
+                    return Invalid(line, c.Schema.Longitude!, lonText, "invalid location", "expected a longitude in degrees, -180 to 180.");
+                }
+
+                location = CrimeValueParser.KnownLocation(lat, lon);
+            }
+        }
+
+        var description = Optional(c.CrimeDescription);
+        record = new CrimeRecord
+        {
+            DrNumber = dr,
+            DateReported = dateReported,
+            DateOccurred = dateOccurred,
+            TimeOccurred = timeOccurred,
+            AreaId = areaId,
+            AreaName = areaName,
+            ReportingDistrict = Optional(c.ReportingDistrict),
+            Part = Optional(c.Part),
+            CrimeCode = crimeCode,
+            CrimeDescription = description,
+            MoCodes = Optional(c.MoCodes),
+            VictimAge = victimAge,
+            VictimSex = Optional(c.VictimSex),
+            VictimDescent = Optional(c.VictimDescent),
+            PremiseCode = Optional(c.PremiseCode),
+            PremiseDescription = Optional(c.PremiseDescription),
+            WeaponCode = Optional(c.WeaponCode),
+            WeaponDescription = Optional(c.WeaponDescription),
+            StatusCode = Optional(c.StatusCode),
+            StatusDescription = Optional(c.StatusDescription),
+            CrimeCode1 = Optional(c.CrimeCode1),
+            CrimeCode2 = Optional(c.CrimeCode2),
+            CrimeCode3 = Optional(c.CrimeCode3),
+            CrimeCode4 = Optional(c.CrimeCode4),
+            Address = Optional(c.Address),
+            CrossStreet = Optional(c.CrossStreet),
+            Location = location,
+        };
+        return null;
+    }
+
+    private string Field(int index) => _parser[index] ?? string.Empty;
+
+    private string? Optional(int index)
+    {
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var text = _parser[index];
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+
+    private RowError Missing(long line, string field) =>
+        new(_source, line, field, null, "missing value", $"the required field '{field}' is empty.");
+
+    private RowError Invalid(long line, string field, string value, string reason, string detail) =>
+        new(_source, line, field, Truncate(value), reason, detail);
+
+    private static string? Truncate(string? value) =>
+        value is null || value.Length <= MaxRawValueLength ? value : value[..MaxRawValueLength] + "…";
+
+    /// <summary>Header positions of the schema's columns (-1 when absent).</summary>
+    private sealed class ColumnMap
+    {
+        public ColumnMap(CrimeCsvSchema schema, string[] header)
+        {
+            Schema = schema;
+            int Find(string? name)
+            {
+                if (name is null)
+                {
+                    return -1;
+                }
+
+                var wanted = CrimeCsvSchema.Normalize(name);
+                return Array.FindIndex(header, h => string.Equals(h, wanted, StringComparison.OrdinalIgnoreCase));
+            }
+
+            DrNumber = Find(schema.DrNumber);
+            DateReported = Find(schema.DateReported);
+            DateOccurred = Find(schema.DateOccurred);
+            TimeOccurred = Find(schema.TimeOccurred);
+            AreaId = Find(schema.AreaId);
+            AreaName = Find(schema.AreaName);
+            ReportingDistrict = Find(schema.ReportingDistrict);
+            Part = Find(schema.Part);
+            CrimeCode = Find(schema.CrimeCode);
+            CrimeDescription = Find(schema.CrimeDescription);
+            MoCodes = Find(schema.MoCodes);
+            VictimAge = Find(schema.VictimAge);
+            VictimSex = Find(schema.VictimSex);
+            VictimDescent = Find(schema.VictimDescent);
+            PremiseCode = Find(schema.PremiseCode);
+            PremiseDescription = Find(schema.PremiseDescription);
+            WeaponCode = Find(schema.WeaponCode);
+            WeaponDescription = Find(schema.WeaponDescription);
+            StatusCode = Find(schema.StatusCode);
+            StatusDescription = Find(schema.StatusDescription);
+            CrimeCode1 = Find(schema.CrimeCode1);
+            CrimeCode2 = Find(schema.CrimeCode2);
+            CrimeCode3 = Find(schema.CrimeCode3);
+            CrimeCode4 = Find(schema.CrimeCode4);
+            Address = Find(schema.Address);
+            CrossStreet = Find(schema.CrossStreet);
+            Location = Find(schema.Location);
+            Latitude = Find(schema.Latitude);
+            Longitude = Find(schema.Longitude);
+        }
+
+        public CrimeCsvSchema Schema { get; }
+
+        public int DrNumber { get; }
+
+        public int DateReported { get; }
+
+        public int DateOccurred { get; }
+
+        public int TimeOccurred { get; }
+
+        public int AreaId { get; }
+
+        public int AreaName { get; }
+
+        public int ReportingDistrict { get; }
+
+        public int Part { get; }
+
+        public int CrimeCode { get; }
+
+        public int CrimeDescription { get; }
+
+        public int MoCodes { get; }
+
+        public int VictimAge { get; }
+
+        public int VictimSex { get; }
+
+        public int VictimDescent { get; }
+
+        public int PremiseCode { get; }
+
+        public int PremiseDescription { get; }
+
+        public int WeaponCode { get; }
+
+        public int WeaponDescription { get; }
+
+        public int StatusCode { get; }
+
+        public int StatusDescription { get; }
+
+        public int CrimeCode1 { get; }
+
+        public int CrimeCode2 { get; }
+
+        public int CrimeCode3 { get; }
+
+        public int CrimeCode4 { get; }
+
+        public int Address { get; }
+
+        public int CrossStreet { get; }
+
+        public int Location { get; }
+
+        public int Latitude { get; }
+
+        public int Longitude { get; }
+    }
+}

@@ -1,0 +1,52 @@
+namespace CrimeStreaming.Windowing;
+
+/// <summary>Incremental totals, near-count and counts per type and area over a window of batches.</summary>
+internal sealed class CrimeSnapshotAccumulator(int top) : IWindowAccumulator<CrimeSnapshotAccumulator.BatchSummary, CrimeSnapshotAccumulator.Counts>
+{
+    private readonly CountsAccumulator<string> _types = new();
+    private readonly CountsAccumulator<string> _areas = new();
+    private long _total;
+    private long _near;
+
+    public static BatchSummary Summarize(IReadOnlyList<CrimeReport> reports, Func<CrimeRecord, bool> isNear)
+    {
+        var types = new Dictionary<string, long>();
+        var areas = new Dictionary<string, long>();
+        var near = 0L;
+        foreach (var report in reports)
+        {
+            var r = report.Record;
+            var type = r.CrimeDescription ?? CrimeAnalyses.NoDescription;
+            types[type] = types.GetValueOrDefault(type) + 1;
+            areas[r.AreaName] = areas.GetValueOrDefault(r.AreaName) + 1;
+            if (isNear(r))
+            {
+                near++;
+            }
+        }
+
+        return new BatchSummary(reports.Count, near, types, areas);
+    }
+
+    public void Add(BatchSummary batch)
+    {
+        _total += batch.Total;
+        _near += batch.Near;
+        _types.Add(batch.Types);
+        _areas.Add(batch.Areas);
+    }
+
+    public void Remove(BatchSummary batch)
+    {
+        _total -= batch.Total;
+        _near -= batch.Near;
+        _types.Remove(batch.Types);
+        _areas.Remove(batch.Areas);
+    }
+
+    public Counts Result() => new(_total, _near, Counting.Top(_types.Result(), top), Counting.Top(_areas.Result(), top));
+
+    internal sealed record BatchSummary(long Total, long Near, Dictionary<string, long> Types, Dictionary<string, long> Areas);
+
+    internal sealed record Counts(long Total, long Near, IReadOnlyList<KeyCount<string>> TopTypes, IReadOnlyList<KeyCount<string>> TopAreas);
+}

@@ -1,0 +1,53 @@
+using CrimeStreaming.Csv;
+
+namespace CrimeStreaming.Kafka.Tests;
+
+/// <summary>Reports of the real 2020 sample, replayed as fast as possible.</summary>
+internal static class KafkaTestData
+{
+    public static string Sample2020 => Path.Combine(AppContext.BaseDirectory, "data", "la-crime-2020-present-sample.csv");
+
+    public static BasicCrimeStreamer Streamer(int seed = 3, int officers = 4) =>
+        new(new CsvCrimeRecordSource(Sample2020), new CrimeStreamerOptions { Seed = seed, Officers = officers, AsFastAsPossible = true });
+
+    /// <summary>Replays the sample into <paramref name="sink"/> (and returns what was emitted, in order).</summary>
+    public static async Task<List<CrimeReport>> ReplayInto(ICrimeReportSink sink, Action<int>? onReport = null)
+    {
+        var emitted = new List<CrimeReport>();
+        var recorder = new CallbackSink(r =>
+        {
+            emitted.Add(r);
+            onReport?.Invoke(emitted.Count);
+        });
+        var summary = await Streamer().RunAsync(new CompositeCrimeSink(sink, recorder));
+        summary.Emitted.Should().Be(1958);
+        return emitted;
+    }
+
+    public static async Task<(List<ConsumedCrimeReport> Reports, KafkaCrimeSource Source)> ReadToEnd(string bootstrap, string group, Action<KafkaCrimeSourceOptions>? configure = null)
+    {
+        var options = new KafkaCrimeSourceOptions { BootstrapServers = bootstrap, GroupId = group, StopAtEnd = true };
+        configure?.Invoke(options);
+        var source = new KafkaCrimeSource(options);
+        var list = new List<ConsumedCrimeReport>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var r in source.ReadAllAsync(timeout.Token))
+        {
+            list.Add(r);
+        }
+
+        timeout.IsCancellationRequested.Should().BeFalse("the source should reach the end of the topic well within a minute");
+        return (list, source);
+    }
+
+    private sealed class CallbackSink(Action<CrimeReport> onWrite) : ICrimeReportSink
+    {
+        public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
+        {
+            onWrite(report);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(Exception? error, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
