@@ -57,6 +57,15 @@ var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null 
 var streamer = new BasicCrimeStreamer(new CsvCrimeRecordSource(options.File), options.ToStreamerOptions(), logger);
 using var prepared = await streamer.PrepareAsync(stop.Token);
 var clock = streamer.CreateClock(prepared.Start);
+if (cluster is not null && prepared.Count * 700L / Math.Min(options.Officers, topic.PartitionCount) > 4_000_000)
+{
+    // Each officer's reports share one partition (the key), and the embedded cluster keeps only ~5 MiB a partition:
+    // more would silently fall off the start of the log, so refuse rather than lose reports.
+    var needed = (int)Math.Ceiling(prepared.Count * 700.0 / 4_000_000 * 1.5);
+    Console.Error.WriteLine($"error: {prepared.Count:N0} reports need about --officers {needed} --partitions {needed} on the embedded cluster (it keeps ~5 MiB per partition), or --bootstrap-servers of a real cluster.");
+    return 2;
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replaying {prepared.Count:N0} reports by {options.Officers} officers from {prepared.Start:yyyy-MM-dd HH:mm zzz} ({(options.AsFastAsPossible ? "as fast as possible" : $"{options.Acceleration:N0}x")}), seed {prepared.Progress.Seed}"));
 
 // 3. Read the topic back and analyse it by report time. Kafka partitions interleave, so windows wait for a

@@ -1,0 +1,233 @@
+using Microsoft.Extensions.Logging;
+
+namespace CrimeStreaming;
+
+/// <summary>
+/// A <see cref="CrimeStreamer"/> for batches larger than memory: it reads the input once, assigns officers while
+/// streaming, and spills each officer's buffered reports as sorted runs to temporary files whenever the memory budget
+/// is reached; an officer's replay merges its runs.
+/// </summary>
+/// <remarks>
+/// <para>It keeps every stage of <see cref="CrimeStreamer"/> but <see cref="Partition"/>, so the same seed and input
+/// give exactly the reports, officers and order of <see cref="BasicCrimeStreamer"/>.</para>
+/// <para>Run files live in a directory of their own under <see cref="DiskBackedOptions.TemporaryDirectory"/>; it is
+/// deleted when the prepared replay is disposed (after completion, failure or cancellation), and at once if
+/// preparation fails or is cancelled.</para>
+/// </remarks>
+public sealed class DiskBackedCrimeStreamer : CrimeStreamer
+{
+    private const int ReadBuffer = 1 << 16;
+    private SpillStatistics? _lastSpill;
+
+    /// <summary>Creates the streamer.</summary>
+    public DiskBackedCrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, DiskBackedOptions? diskOptions = null, ILogger? logger = null, TimeProvider? timeProvider = null)
+        : base(source, options, logger, timeProvider)
+    {
+        var copy = (diskOptions ?? new DiskBackedOptions()).Clone();
+        copy.Validate();
+        DiskOptions = copy;
+    }
+
+    /// <summary>The validated disk options (a copy).</summary>
+    public DiskBackedOptions DiskOptions { get; }
+
+    /// <summary>What the last preparation spilled, or <see langword="null"/> before the first.</summary>
+    public SpillStatistics? LastSpill => Volatile.Read(ref _lastSpill);
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(DiskOptions.TemporaryDirectory ?? Path.GetTempPath(), $"crimestreaming-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var buffers = new List<(CrimeReport Report, long Sequence)>[officers];
+            var runs = new List<string>[officers];
+            var spilledPerOfficer = new long[officers];
+            for (var i = 0; i < officers; i++)
+            {
+                buffers[i] = [];
+                runs[i] = [];
+            }
+
+            long sequence = 0, buffered = 0, bytes = 0, spilledReports = 0;
+            var runCount = 0;
+            foreach (var report in reports)
+            {
+                if ((sequence & 0xFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                buffers[report.OfficerId - 1].Add((report, sequence++));
+                buffered += EstimateBytes(report);
+                if (buffered >= DiskOptions.MemoryBudgetBytes)
+                {
+                    for (var i = 0; i < officers; i++)
+                    {
+                        if (buffers[i].Count == 0)
+                        {
+                            continue;
+                        }
+
+                        var path = Path.Combine(directory, $"officer-{i + 1}-run-{runs[i].Count}.bin");
+                        bytes += WriteRun(path, buffers[i]);
+                        spilledReports += buffers[i].Count;
+                        spilledPerOfficer[i] += buffers[i].Count;
+                        runs[i].Add(path);
+                        runCount++;
+                        buffers[i] = [];
+                    }
+
+                    buffered = 0;
+                }
+            }
+
+            Volatile.Write(ref _lastSpill, new SpillStatistics(directory, runCount, bytes, spilledReports));
+            Logger.LogInformation("Spilled {Reports} reports in {Runs} runs ({Bytes} bytes) to {Directory}", spilledReports, runCount, bytes, directory);
+
+            var remaining = officers;
+            var partitions = new OfficerPartition[officers];
+            for (var i = 0; i < officers; i++)
+            {
+                var tail = Sorted(buffers[i]);
+                var files = runs[i];
+                var count = tail.Length + spilledPerOfficer[i];
+                partitions[i] = new OfficerPartition(i + 1, count, Merge(files, tail), () =>
+                {
+                    // The last officer released takes the directory with it.
+                    if (Interlocked.Decrement(ref remaining) == 0)
+                    {
+                        TryDelete(directory);
+                    }
+                });
+            }
+
+            return partitions;
+        }
+        catch
+        {
+            TryDelete(directory);
+            throw;
+        }
+    }
+
+    private static long EstimateBytes(CrimeReport report)
+    {
+        // Objects (report, record, list slot) plus the UTF-16 strings they hold.
+        var r = report.Record;
+        long chars = r.DrNumber.Length + r.AreaId.Length + r.AreaName.Length + r.CrimeCode.Length
+                     + (r.ReportingDistrict?.Length ?? 0) + (r.Part?.Length ?? 0) + (r.CrimeDescription?.Length ?? 0) + (r.MoCodes?.Length ?? 0)
+                     + (r.VictimSex?.Length ?? 0) + (r.VictimDescent?.Length ?? 0) + (r.PremiseCode?.Length ?? 0) + (r.PremiseDescription?.Length ?? 0)
+                     + (r.WeaponCode?.Length ?? 0) + (r.WeaponDescription?.Length ?? 0) + (r.StatusCode?.Length ?? 0) + (r.StatusDescription?.Length ?? 0)
+                     + (r.CrimeCode1?.Length ?? 0) + (r.CrimeCode2?.Length ?? 0) + (r.CrimeCode3?.Length ?? 0) + (r.CrimeCode4?.Length ?? 0)
+                     + (r.Address?.Length ?? 0) + (r.CrossStreet?.Length ?? 0);
+        return 360 + (2 * chars) + (20 * 22);
+    }
+
+    private static (CrimeReport Report, long Sequence)[] Sorted(List<(CrimeReport Report, long Sequence)> buffer)
+    {
+        var items = buffer.ToArray();
+        var keys = new (long Ticks, long Sequence)[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            keys[i] = (items[i].Report.ReportTime.UtcTicks, items[i].Sequence);
+        }
+
+        Array.Sort(keys, items);
+        return items;
+    }
+
+    private static long WriteRun(string path, List<(CrimeReport Report, long Sequence)> buffer)
+    {
+        var sorted = Sorted(buffer);
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((long)sorted.Length);
+            foreach (var (report, sequence) in sorted)
+            {
+                SpillCodec.Write(writer, report, sequence);
+            }
+        }
+
+        return stream.Length;
+    }
+
+    /// <summary>k-way merge of the officer's runs and in-memory tail by (report time, input sequence).</summary>
+    private static IEnumerable<CrimeReport> Merge(List<string> files, (CrimeReport Report, long Sequence)[] tail)
+    {
+        var readers = new List<BinaryReader>();
+        try
+        {
+            var queue = new PriorityQueue<int, (long Ticks, long Sequence)>();
+            var current = new (CrimeReport Report, long Sequence)[files.Count + 1];
+            var left = new long[files.Count];
+            for (var i = 0; i < files.Count; i++)
+            {
+                var reader = new BinaryReader(new FileStream(files[i], FileMode.Open, FileAccess.Read, FileShare.Read, ReadBuffer, FileOptions.SequentialScan), System.Text.Encoding.UTF8);
+                readers.Add(reader);
+                left[i] = reader.ReadInt64();
+                Advance(i);
+            }
+
+            var tailIndex = 0;
+            if (tail.Length > 0)
+            {
+                current[files.Count] = tail[tailIndex++];
+                queue.Enqueue(files.Count, Key(current[files.Count]));
+            }
+
+            while (queue.TryDequeue(out var source, out _))
+            {
+                yield return current[source].Report;
+                if (source < files.Count)
+                {
+                    Advance(source);
+                }
+                else if (tailIndex < tail.Length)
+                {
+                    current[source] = tail[tailIndex++];
+                    queue.Enqueue(source, Key(current[source]));
+                }
+            }
+
+            void Advance(int run)
+            {
+                if (left[run]-- > 0)
+                {
+                    current[run] = SpillCodec.Read(readers[run]);
+                    queue.Enqueue(run, Key(current[run]));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var reader in readers)
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    private static (long, long) Key((CrimeReport Report, long Sequence) item) => (item.Report.ReportTime.UtcTicks, item.Sequence);
+
+    private void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            Logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
+        }
+    }
+}
