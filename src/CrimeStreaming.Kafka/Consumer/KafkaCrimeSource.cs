@@ -88,6 +88,7 @@ public sealed class KafkaCrimeSource
             .Build();
         consumer.Subscribe(_options.Topic);
         long processed = 0;
+        var idle = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -102,7 +103,23 @@ public sealed class KafkaCrimeSource
                     break;
                 }
 
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (_options.IdleTimeout is { } idleTimeout && idle.Elapsed >= idleTimeout)
+                {
+                    break;
+                }
+
+                ConsumeResult<Ignore, byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    // E.g. the topic does not exist yet or a partition's leader is unavailable: librdkafka recovers.
+                    _logger.LogWarning("Consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
+                    continue;
+                }
+
                 if (result is null)
                 {
                     continue;
@@ -114,6 +131,7 @@ public sealed class KafkaCrimeSource
                     continue;
                 }
 
+                idle.Restart();
                 atEnd.Remove(result.TopicPartition);
                 Interlocked.Increment(ref _read);
                 CrimeReport report;
@@ -125,7 +143,7 @@ public sealed class KafkaCrimeSource
                 {
                     Interlocked.Increment(ref _invalid);
                     _logger.LogWarning("Skipped message {Partition}@{Offset}: {Reason}", result.Partition.Value, result.Offset.Value, e.Message);
-                    InvalidMessage?.Invoke(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, e.Message));
+                    RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, e.Message));
                     consumer.StoreOffset(result);
                     continue;
                 }
@@ -149,6 +167,19 @@ public sealed class KafkaCrimeSource
         {
             CommitStored(consumer);
             consumer.Close();
+        }
+    }
+
+    private void RaiseInvalid(InvalidMessage message)
+    {
+        try
+        {
+            InvalidMessage?.Invoke(message);
+        }
+        catch (Exception e)
+        {
+            // A faulty dead-letter handler must not stop the source.
+            _logger.LogError(e, "An InvalidMessage handler threw for {Partition}@{Offset}.", message.Partition, message.Offset);
         }
     }
 

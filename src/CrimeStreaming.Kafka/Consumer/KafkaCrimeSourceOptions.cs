@@ -27,6 +27,12 @@ public sealed class KafkaCrimeSourceOptions
     public long? MaxReports { get; set; }
 
     /// <summary>
+    /// Stop when no message has arrived for this long (a finite read of a topic that may be empty or still filling).
+    /// The default value is <see langword="null"/>: wait for ever.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>
     /// Skip reports whose DR number was already seen by this source (at-least-once delivery can repeat a report after a
     /// crash or rebalance). Remembers every DR number seen. The default value is <see langword="false"/>.
     /// </summary>
@@ -58,6 +64,11 @@ public sealed class KafkaCrimeSourceOptions
         if (MaxReports is < 1)
         {
             throw new ArgumentException("MaxReports must be positive.", nameof(MaxReports));
+        }
+
+        if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("IdleTimeout must be positive.", nameof(IdleTimeout));
         }
 
         if (CommitInterval <= TimeSpan.Zero || SessionTimeout <= TimeSpan.Zero)

@@ -94,6 +94,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 _producer.Poll(TimeSpan.FromMilliseconds(20));
             }
+            catch (ProduceException<byte[], byte[]> e)
+            {
+                // Rejected locally (e.g. larger than message.max.bytes): a failed delivery of this report, not of the run.
+                Interlocked.Increment(ref _produced);
+                RecordFailure(new DeliveryFailure(report, e.Error.Code, e.Error.Reason));
+                return ValueTask.CompletedTask;
+            }
         }
     }
 
@@ -101,12 +108,20 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     /// <remarks>Flushes for at most <see cref="KafkaCrimeSinkOptions.FlushTimeout"/> (or until <paramref name="cancellationToken"/>).</remarks>
     public async ValueTask CompleteAsync(Exception? error, CancellationToken cancellationToken)
     {
+        if (error is not null)
+        {
+            _logger.LogWarning(error, "The replay failed; flushing the reports written before the failure.");
+        }
+
         var remaining = await Task.Run(
             () =>
             {
+                using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                flush.CancelAfter(_options.FlushTimeout);
                 try
                 {
-                    return _producer.Flush(_options.FlushTimeout);
+                    _producer.Flush(flush.Token);
+                    return 0;
                 }
                 catch (OperationCanceledException)
                 {
@@ -136,11 +151,16 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             return;
         }
 
-        var failure = new DeliveryFailure(report, delivery.Error.Code, delivery.Error.Reason);
+        RecordFailure(new DeliveryFailure(report, delivery.Error.Code, delivery.Error.Reason));
+    }
+
+    private void RecordFailure(DeliveryFailure failure)
+    {
+        var report = failure.Report;
         Interlocked.Increment(ref _failed);
         lock (_gate)
         {
-            var key = delivery.Error.Code.ToString();
+            var key = failure.Code.ToString();
             _failedByReason[key] = _failedByReason.GetValueOrDefault(key) + 1;
             if (_failures.Count < _options.MaxRecordedFailures)
             {
@@ -148,7 +168,15 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             }
         }
 
-        _logger.LogError("Report DR {DrNumber} of officer {Officer} was not delivered: {Code} {Reason}", report.Record.DrNumber, report.OfficerId, delivery.Error.Code, delivery.Error.Reason);
-        DeliveryFailed?.Invoke(failure);
+        _logger.LogError("Report DR {DrNumber} of officer {Officer} was not delivered: {Code} {Reason}", report.Record.DrNumber, report.OfficerId, failure.Code, failure.Reason);
+        try
+        {
+            DeliveryFailed?.Invoke(failure);
+        }
+        catch (Exception e)
+        {
+            // A faulty subscriber must not break the producer's delivery thread.
+            _logger.LogError(e, "A DeliveryFailed handler threw for DR {DrNumber}.", report.Record.DrNumber);
+        }
     }
 }
