@@ -65,6 +65,8 @@ public sealed class KafkaCrimeSinkOptions
             QueueBufferingMaxMessages = QueueBufferingMaxMessages,
             MessageTimeoutMs = (int)MessageTimeout.TotalMilliseconds,
             ClientId = "crimestreaming-producer",
+            // Delivery handlers need only the outcome: not copying each key and value back saves work per message.
+            DeliveryReportFields = "status",
         };
         Configure?.Invoke(config);
         return config;

@@ -66,7 +66,8 @@ public static class CrimeReportJson
         ArgumentNullException.ThrowIfNull(report);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
-        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        // Relaxed escaping keeps "&", "+" and non-ASCII readable for other consumers (kcat); the JSON is never embedded in HTML.
+        var w = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
         w.Reset(buffer);
         var r = report.Record;
         Span<char> text = stackalloc char[40];
