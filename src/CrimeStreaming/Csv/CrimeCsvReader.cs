@@ -38,19 +38,26 @@ public static class CrimeCsvReader
         return ReadIterator(reader, sourceName, options, statistics ?? new CsvReadStatistics(), cancellationToken);
     }
 
-    private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken)
+    /// <summary>Streams the file's records, dropping rows on their description alone before parsing the rest (see <see cref="DescriptionPrefilter"/>).</summary>
+    internal static IEnumerable<CrimeRecord> ReadFile(string path, CrimeCsvOptions options, CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        return ReadFileIterator(path, options, statistics, cancellationToken, prefilter);
+    }
+
+    private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var text = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        foreach (var record in ReadIterator(text, path, options, statistics, cancellationToken))
+        foreach (var record in ReadIterator(text, path, options, statistics, cancellationToken, prefilter))
         {
             yield return record;
         }
     }
 
-    private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken)
+    private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
     {
-        using var rows = new CrimeCsvRowReader(reader, sourceName, options);
+        using var rows = new CrimeCsvRowReader(reader, sourceName, options, prefilter);
         if (!rows.ReadHeader())
         {
             yield break;
@@ -71,6 +78,11 @@ public static class CrimeCsvReader
             }
 
             statistics.OnRowRead();
+            if (outcome == CrimeCsvRowReader.Outcome.Filtered)
+            {
+                continue; // counted by the prefilter's owner as filtered out
+            }
+
             if (outcome == CrimeCsvRowReader.Outcome.Record)
             {
                 yield return record!;

@@ -17,11 +17,13 @@ internal sealed class CrimeCsvRowReader : IDisposable
     private long _previousRawRow;
     private long _previousRow;
     private string? _badData;
+    private readonly DescriptionPrefilter? _prefilter;
 
-    public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options)
+    public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options, DescriptionPrefilter? prefilter = null)
     {
         _source = source;
         _options = options;
+        _prefilter = prefilter;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             BadDataFound = args => _badData ??= args.Field,
@@ -39,6 +41,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Record,
         Error,
         FatalError,
+
+        /// <summary>Dropped by the prefilter on its description alone, before the rest of the row was parsed.</summary>
+        Filtered,
     }
 
     /// <summary>Reads the header and resolves the schema; <see langword="false"/> for an empty file.</summary>
@@ -118,6 +123,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
             error = new RowError(_source, line, null, Truncate(_parser.Count > 0 ? _parser[0] : null), "wrong field count",
                 $"expected {_fieldCount} fields, found {_parser.Count}{span}.");
             return Outcome.Error;
+        }
+
+        if (_prefilter is not null && !_prefilter.Keep(_parser[_columns.CrimeDescription]))
+        {
+            return Outcome.Filtered;
         }
 
         error = Parse(line, out record);

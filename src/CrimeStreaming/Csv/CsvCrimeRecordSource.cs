@@ -23,4 +23,8 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
     /// <inheritdoc/>
     public IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, CancellationToken cancellationToken) =>
         CrimeCsvReader.ReadFile(Path, _options, statistics, cancellationToken);
+
+    /// <summary>Reads, dropping rows on their description before parsing the rest.</summary>
+    internal IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken) =>
+        CrimeCsvReader.ReadFile(Path, _options, statistics, prefilter, cancellationToken);
 }

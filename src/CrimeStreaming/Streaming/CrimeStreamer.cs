@@ -1,3 +1,4 @@
+using CrimeStreaming.Csv;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -154,12 +155,32 @@ public abstract class CrimeStreamer
     }
 
     /// <summary>Stage 1: loads the batch. The default reads <see cref="Source"/>, counting rows in <see cref="StreamingProgress.Input"/>.</summary>
-    protected virtual IEnumerable<CrimeRecord> Load(StreamingProgress progress, CancellationToken cancellationToken) =>
-        Source.Read(progress.Input, cancellationToken);
+    /// <remarks>
+    /// When the source is a CSV file and <see cref="IsOfInterest"/> is not overridden, rows are filtered on their
+    /// description before the rest of the row is parsed (counted as filtered out, exactly as the filter stage would):
+    /// most rows of a city file are not crimes of interest. Such rows' other fields are therefore not validated.
+    /// </remarks>
+    protected virtual IEnumerable<CrimeRecord> Load(StreamingProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var filterOverridden = GetType().GetMethod(nameof(IsOfInterest), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(CrimeStreamer);
+        if (Source is CsvCrimeRecordSource csv && !filterOverridden)
+        {
+            return csv.Read(progress.Input, new DescriptionPrefilter(DescriptionIsOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest), cancellationToken);
+        }
+
+        return Source.Read(progress.Input, cancellationToken);
+    }
 
     /// <summary>Stage 2: is this a crime of interest? The default: the description contains any of <see cref="CrimeStreamerOptions.CrimesOfInterest"/>, ignoring case.</summary>
     /// <remarks>Only called for records that have a description; the others are dropped and counted before.</remarks>
     protected virtual bool IsOfInterest(CrimeRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return DescriptionIsOfInterest(record.CrimeDescription!);
+    }
+
+    private bool DescriptionIsOfInterest(string description)
     {
         var words = Options.CrimesOfInterest;
         if (words.Count == 0)
@@ -167,7 +188,6 @@ public abstract class CrimeStreamer
             return true;
         }
 
-        var description = record.CrimeDescription!;
         foreach (var word in words)
         {
             if (description.Contains(word, StringComparison.OrdinalIgnoreCase))

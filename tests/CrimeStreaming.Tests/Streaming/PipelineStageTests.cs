@@ -162,6 +162,46 @@ public class PipelineStageTests
         }
     }
 
+    private sealed class EverythingStreamer(ICrimeRecordSource source, CrimeStreamerOptions options) : CrimeStreamer(source, options)
+    {
+        protected override bool IsOfInterest(CrimeRecord record) => record.CrimeDescription!.Contains("THEFT", StringComparison.Ordinal) || base.IsOfInterest(record);
+
+        protected override IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken)
+        {
+            var all = reports.ToList(); // the stages stream: enumerate once
+            return Enumerable.Range(1, officers).Select(id => all.Where(r => r.OfficerId == id).OrderBy(r => r.ReportTime).ToList())
+                .Select((list, i) => new OfficerPartition(i + 1, list.Count, list)).ToList();
+        }
+    }
+
+    [Fact]
+    public void Rows_not_of_interest_are_filtered_on_their_description_before_the_rest_is_parsed_unless_the_filter_is_overridden()
+    {
+        var theftWithBadTime = TestData.Row2020.Replace("BATTERY - SIMPLE ASSAULT", "THEFT OF IDENTITY").Replace(",2230,", ",9999,");
+        var noDescription = TestData.Row2020.Replace("BATTERY - SIMPLE ASSAULT", string.Empty);
+        var csv = TestData.Header2020 + "\n" + TestData.Row2020 + "\n" + theftWithBadTime + "\n" + noDescription + "\n";
+        var path = Path.Combine(Path.GetTempPath(), $"crimes-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, csv);
+        try
+        {
+            using var basic = new BasicCrimeStreamer(new CsvCrimeRecordSource(path), Options(2)).Prepare();
+            basic.Progress.Snapshot().Should().Match<StreamingSummary>(s =>
+                s.RowsRead == 3 && s.Scheduled == 1 && s.NotOfInterest == 1 && s.MissingDescription == 1 && s.RowsSkipped == 0 && s.IsBalanced,
+                "the theft row is dropped on its description, so its bad time is never looked at");
+
+            var custom = new EverythingStreamer(new CsvCrimeRecordSource(path), Options(2));
+            using var all = custom.Prepare();
+            all.Progress.Snapshot().Should().Match<StreamingSummary>(s =>
+                s.RowsRead == 3 && s.Scheduled == 1 && s.RowsSkipped == 1 && s.MissingDescription == 1 && s.IsBalanced,
+                "with its own filter the subclass sees every parsed row, so the bad time is a skipped row");
+            all.Progress.Input.Errors.Should().ContainSingle().Which.Field.Should().Be("TIME OCC");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Options_are_validated_with_clear_messages()
     {
