@@ -10,22 +10,13 @@ internal sealed class CrimeSnapshotAccumulator(int top) : IWindowAccumulator<Cri
 
     public static BatchSummary Summarize(IReadOnlyList<CrimeReport> reports, Func<CrimeRecord, bool> isNear)
     {
-        var types = new Dictionary<string, long>();
-        var areas = new Dictionary<string, long>();
-        var near = 0L;
+        var counts = new CrimeSnapshotBuilder(isNear);
         foreach (var report in reports)
         {
-            var r = report.Record;
-            var type = r.CrimeDescription ?? CrimeAnalyses.NoDescription;
-            types[type] = types.GetValueOrDefault(type) + 1;
-            areas[r.AreaName] = areas.GetValueOrDefault(r.AreaName) + 1;
-            if (isNear(r))
-            {
-                near++;
-            }
+            counts.Add(report);
         }
 
-        return new BatchSummary(reports.Count, near, types, areas);
+        return new BatchSummary(counts.Total, counts.Near, counts.Types, counts.Areas);
     }
 
     public void Add(BatchSummary batch)

@@ -1,6 +1,6 @@
 namespace CrimeStreaming.Windowing;
 
-/// <summary>Builds a <see cref="CrimeSnapshot"/> one report at a time (the aggregate of event-time windows).</summary>
+/// <summary>Counts reports one at a time: the aggregate of event-time windows, and each batch's summary in sliding windows.</summary>
 internal sealed class CrimeSnapshotBuilder(Func<CrimeRecord, bool> isNear)
 {
     private readonly Dictionary<string, long> _types = new(StringComparer.Ordinal);
@@ -22,6 +22,14 @@ internal sealed class CrimeSnapshotBuilder(Func<CrimeRecord, bool> isNear)
 
         return this;
     }
+
+    public long Total => _total;
+
+    public long Near => _near;
+
+    public Dictionary<string, long> Types => _types;
+
+    public Dictionary<string, long> Areas => _areas;
 
     public CrimeSnapshot Build(DateTimeOffset start, DateTimeOffset end, int top) =>
         new(start, end, _total, _near, Counting.Top(_types, top), Counting.Top(_areas, top));
