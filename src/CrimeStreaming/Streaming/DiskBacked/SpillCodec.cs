@@ -23,6 +23,9 @@ internal static class SpillCodec
         Optional(w, r.MoCodes);
         w.Write(r.VictimAge.HasValue);
         w.Write(r.VictimAge ?? 0);
+        w.Write(r.Location.HasValue);
+        w.Write(r.Location?.Latitude ?? 0);
+        w.Write(r.Location?.Longitude ?? 0);
         Optional(w, r.VictimSex);
         Optional(w, r.VictimDescent);
         Optional(w, r.PremiseCode);
@@ -37,9 +40,6 @@ internal static class SpillCodec
         Optional(w, r.CrimeCode4);
         Optional(w, r.Address);
         Optional(w, r.CrossStreet);
-        w.Write(r.Location.HasValue);
-        w.Write(r.Location?.Latitude ?? 0);
-        w.Write(r.Location?.Longitude ?? 0);
     }
 
     public static (CrimeReport Report, long Sequence) Read(BinaryReader reader)
@@ -61,6 +61,11 @@ internal static class SpillCodec
         var mo = Optional(reader);
         var hasAge = reader.ReadBoolean();
         var age = reader.ReadInt32();
+        var hasLocation = reader.ReadBoolean();
+        var lat = reader.ReadDouble();
+        var lon = reader.ReadDouble();
+
+        // The location is written before the trailing strings so the record is built once, in one pass.
         var record = new CrimeRecord
         {
             DrNumber = dr,
@@ -89,11 +94,8 @@ internal static class SpillCodec
             CrimeCode4 = Optional(reader),
             Address = Optional(reader),
             CrossStreet = Optional(reader),
+            Location = hasLocation ? new GeoPoint(lat, lon) : null,
         };
-        var hasLocation = reader.ReadBoolean();
-        var lat = reader.ReadDouble();
-        var lon = reader.ReadDouble();
-        record = hasLocation ? record with { Location = new GeoPoint(lat, lon) } : record;
         return (new CrimeReport(record, new DateTimeOffset(utcTicks + offset.Ticks, offset), officer), sequence);
     }
 
