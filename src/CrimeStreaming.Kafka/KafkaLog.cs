@@ -3,9 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>Maps librdkafka's syslog levels onto <see cref="LogLevel"/> (librdkafka writes to stderr without a handler).</summary>
+/// <summary>Routes librdkafka's logs and client errors to an <see cref="ILogger"/> (librdkafka writes to stderr without a handler).</summary>
 internal static class KafkaLog
 {
+    public static void Message(ILogger logger, LogMessage m) =>
+        logger.Log(Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message);
+
+    public static void Error(ILogger logger, string client, Error e) =>
+        logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka {Client} error {Code}: {Reason}", client, e.Code, e.Reason);
+
     public static LogLevel Level(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,

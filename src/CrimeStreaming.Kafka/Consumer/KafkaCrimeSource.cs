@@ -66,8 +66,8 @@ public sealed class KafkaCrimeSource
         var atEnd = new HashSet<TopicPartition>();
         var seen = _options.DeduplicateByDrNumber ? new HashSet<string>(StringComparer.Ordinal) : null;
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(_options.ToConfig())
-            .SetLogHandler((_, m) => _logger.Log(KafkaLog.Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
-            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka consumer error {Code}: {Reason}", e.Code, e.Reason))
+            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "consumer", e))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 foreach (var p in partitions)

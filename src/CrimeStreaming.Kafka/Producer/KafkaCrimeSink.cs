@@ -40,8 +40,8 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _producer = new ProducerBuilder<byte[], byte[]>(options.ToConfig())
-            .SetLogHandler((_, m) => _logger.Log(KafkaLog.Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
-            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
+            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "producer", e))
             .Build();
     }
 
