@@ -1,6 +1,6 @@
 namespace CrimeStreaming.Kafka;
 
-/// <summary>What a <see cref="KafkaCrimeSource"/> did with the messages it read: read = reports + duplicates + invalid.</summary>
+/// <summary>What a <see cref="KafkaCrimeSource"/> did with the messages it read: read = reports + duplicates + invalid + end markers.</summary>
 public sealed record KafkaConsumeSummary
 {
     /// <summary>Messages read.</summary>
@@ -15,6 +15,12 @@ public sealed record KafkaConsumeSummary
     /// <summary>Messages skipped as not being reports.</summary>
     public long Invalid { get; init; }
 
+    /// <summary>End-of-stream markers read (see <see cref="EndOfStream"/>).</summary>
+    public long EndMarkers { get; init; }
+
+    /// <summary>Messages deleted from their partition (retention) before they could be read: lost, exactly counted.</summary>
+    public long Lost { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"read {Read:N0}: reports {Reports:N0}, duplicates {Duplicates:N0}, invalid {Invalid:N0}";
+    public override string ToString() => $"read {Read:N0}: reports {Reports:N0}, duplicates {Duplicates:N0}, invalid {Invalid:N0}, end markers {EndMarkers:N0}" + (Lost > 0 ? $"; LOST {Lost:N0} deleted before they were read" : "");
 }

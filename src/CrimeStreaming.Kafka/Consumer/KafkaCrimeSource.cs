@@ -12,8 +12,14 @@ namespace CrimeStreaming.Kafka;
 /// </summary>
 /// <remarks>
 /// <para>"Processed" means: for <see cref="ReadAllAsync"/>, the consumer asked for the next report; for
-/// <see cref="ToObservable"/>, the observer's <c>OnNext</c> returned. A crash in between repeats the report on restart
-/// (turn on <see cref="KafkaCrimeSourceOptions.DeduplicateByDrNumber"/> to drop repeats).</para>
+/// <see cref="ToObservable"/>, the observer's <c>OnNext</c> returned while the subscription was live (a report that
+/// arrives as the subscription is disposed is not delivered, so not committed). A crash in between repeats the report
+/// on restart (turn on <see cref="KafkaCrimeSourceOptions.DeduplicateByDrNumber"/> to drop repeats).</para>
+/// <para><see cref="EndOfStream"/> markers are not reports: they are counted, and with
+/// <see cref="KafkaCrimeSourceOptions.StopAtEndOfStream"/> end the read once every assigned partition has ended.</para>
+/// <para>A position below a partition's log start (the messages were deleted by retention before they were read) is not
+/// skipped silently: the exact number is counted in <see cref="KafkaConsumeSummary.Lost"/> and raised through
+/// <see cref="MessagesLost"/>, and the read resumes at the log start.</para>
 /// <para>A message that is not a report is skipped with a reason: counted in <see cref="Summary"/>, logged, and passed to
 /// <see cref="InvalidMessage"/> (a dead-letter hook). It never stops the source.</para>
 /// </remarks>
@@ -25,6 +31,8 @@ public sealed class KafkaCrimeSource
     private long _reports;
     private long _duplicates;
     private long _invalid;
+    private long _endMarkers;
+    private LogStartGuard? _guard;
 
     /// <summary>Creates the source; nothing connects until it is read.</summary>
     public KafkaCrimeSource(KafkaCrimeSourceOptions options, ILogger? logger = null)
@@ -38,6 +46,9 @@ public sealed class KafkaCrimeSource
     /// <summary>Raised for each message that is not a crime report.</summary>
     public event Action<InvalidMessage>? InvalidMessage;
 
+    /// <summary>Raised when messages were deleted from a partition before this source read them.</summary>
+    public event Action<LostMessages>? MessagesLost;
+
     /// <summary>Counts so far (over every read of this source).</summary>
     public KafkaConsumeSummary Summary => new()
     {
@@ -45,27 +56,94 @@ public sealed class KafkaCrimeSource
         Reports = Interlocked.Read(ref _reports),
         Duplicates = Interlocked.Read(ref _duplicates),
         Invalid = Interlocked.Read(ref _invalid),
+        EndMarkers = Interlocked.Read(ref _endMarkers),
+        Lost = Volatile.Read(ref _guard)?.Lost ?? 0,
     };
 
     /// <summary>The reports as an observable; each subscription is one consumer of the group. Disposing it stops the consumer.</summary>
+    /// <remarks>
+    /// Delivery and disposal are serialised: a report is either delivered to the observer before the subscription is
+    /// disposed (and then committed), or not delivered at all (and then read again by the next consumer of the group).
+    /// </remarks>
     public IObservable<ConsumedCrimeReport> ToObservable() =>
-        Observable.Create<ConsumedCrimeReport>(async (observer, cancellationToken) =>
+        Observable.Create<ConsumedCrimeReport>(observer =>
         {
-            await foreach (var report in ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var gate = new object();
+            var disposed = false;
+            var stop = new CancellationTokenSource();
+            bool Deliver(ConsumedCrimeReport report)
             {
-                observer.OnNext(report);
+                lock (gate)
+                {
+                    if (disposed)
+                    {
+                        return false;
+                    }
+
+                    observer.OnNext(report);
+                    return true;
+                }
             }
+
+            var run = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var report in ReadCoreAsync(stop.Token, Deliver).ConfigureAwait(false))
+                    {
+                        // Delivered inside ReadAllAsync, before its offset is stored.
+                    }
+
+                    lock (gate)
+                    {
+                        if (!disposed)
+                        {
+                            observer.OnCompleted();
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Disposed.
+                }
+                catch (Exception e)
+                {
+                    lock (gate)
+                    {
+                        if (!disposed)
+                        {
+                            observer.OnError(e);
+                        }
+                    }
+                }
+            });
+            return () =>
+            {
+                lock (gate)
+                {
+                    disposed = true;
+                }
+
+                stop.Cancel();
+            };
         });
 
     /// <summary>Reads reports until cancelled, or until the end or the limit the options set.</summary>
-    public async IAsyncEnumerable<ConsumedCrimeReport> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ConsumedCrimeReport> ReadAllAsync(CancellationToken cancellationToken = default) => ReadCoreAsync(cancellationToken, deliver: null);
+
+    private async IAsyncEnumerable<ConsumedCrimeReport> ReadCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<ConsumedCrimeReport, bool>? deliver)
     {
         KafkaNative.EnsureLoaded();
         await Task.Yield(); // the consumer loop blocks in librdkafka: never on the caller's context
         var assigned = new HashSet<TopicPartition>();
         var atEnd = new HashSet<TopicPartition>();
         var seen = _options.DeduplicateByDrNumber ? new HashSet<string>(StringComparer.Ordinal) : null;
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(_options.ToConfig())
+        var ends = new EndOfStreamTracker();
+        var config = _options.ToConfig();
+        var guard = new LogStartGuard(config.AutoOffsetReset ?? AutoOffsetReset.Earliest, _logger, lost => RaiseLost(lost));
+        LogStartGuard.Configure(config);
+        Volatile.Write(ref _guard, guard);
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "consumer", e))
             .SetPartitionsAssignedHandler((_, partitions) =>
@@ -83,6 +161,7 @@ public sealed class KafkaCrimeSource
                 {
                     assigned.Remove(p.TopicPartition);
                     atEnd.Remove(p.TopicPartition);
+                    ends.Forget(p.Partition.Value);
                 }
             })
             .Build();
@@ -108,10 +187,19 @@ public sealed class KafkaCrimeSource
                     break;
                 }
 
+                if (_options.StopAtEndOfStream && assigned.Count > 0 && assigned.All(p => ends.IsEnded(p.Partition.Value)))
+                {
+                    break;
+                }
+
                 ConsumeResult<Ignore, byte[]>? result;
                 try
                 {
                     result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (guard.TryHandle(consumer, e))
+                {
+                    continue;
                 }
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
@@ -134,6 +222,23 @@ public sealed class KafkaCrimeSource
                 idle.Restart();
                 atEnd.Remove(result.TopicPartition);
                 Interlocked.Increment(ref _read);
+                if (EndOfStream.IsControl(result.Message.Headers))
+                {
+                    if (EndOfStream.TryRead(result.Message.Headers, out var shard))
+                    {
+                        Interlocked.Increment(ref _endMarkers);
+                        ends.Add(result.Partition.Value, shard);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _invalid);
+                        RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, "unknown control message"));
+                    }
+
+                    consumer.StoreOffset(result);
+                    continue;
+                }
+
                 CrimeReport report;
                 try
                 {
@@ -156,7 +261,14 @@ public sealed class KafkaCrimeSource
                 }
 
                 Interlocked.Increment(ref _reports);
-                yield return new ConsumedCrimeReport(report, result.Message.Timestamp.UtcDateTime, result.Partition.Value, result.Offset.Value);
+                var consumed = new ConsumedCrimeReport(report, result.Message.Timestamp.UtcDateTime, result.Partition.Value, result.Offset.Value);
+                if (deliver is not null && !deliver(consumed))
+                {
+                    Interlocked.Decrement(ref _reports);
+                    break; // not delivered: not processed, so not committed
+                }
+
+                yield return consumed;
 
                 // The caller came back for more: the report has been processed, so its offset may be committed.
                 consumer.StoreOffset(result);
@@ -181,6 +293,11 @@ public sealed class KafkaCrimeSource
             // A faulty dead-letter handler must not stop the source.
             _logger.LogError(e, "An InvalidMessage handler threw for {Partition}@{Offset}.", message.Partition, message.Offset);
         }
+    }
+
+    private void RaiseLost(LostMessages lost)
+    {
+        MessagesLost?.Invoke(lost);
     }
 
     private void CommitStored(IConsumer<Ignore, byte[]> consumer)

@@ -15,6 +15,8 @@ public sealed class KafkaCrimeSourceOptions
     public string GroupId { get; set; } = "crimestreaming";
 
     /// <summary>Where a group without commits starts. The default value is <see cref="AutoOffsetReset.Earliest"/>.</summary>
+    /// <remarks>Only for partitions without a committed offset: a committed position that retention has deleted is never
+    /// reset silently; the source resumes at the log start and counts what was lost.</remarks>
     public AutoOffsetReset AutoOffsetReset { get; set; } = AutoOffsetReset.Earliest;
 
     /// <summary>
@@ -22,6 +24,12 @@ public sealed class KafkaCrimeSourceOptions
     /// value is <see langword="false"/>: keep waiting for new reports.
     /// </summary>
     public bool StopAtEnd { get; set; }
+
+    /// <summary>
+    /// Stop once every assigned partition holds the <see cref="EndOfStream"/> markers of every shard of the replay. The
+    /// default value is <see langword="false"/>.
+    /// </summary>
+    public bool StopAtEndOfStream { get; set; }
 
     /// <summary>Stop after this many reports have been processed. The default value is <see langword="null"/> (no limit).</summary>
     public long? MaxReports { get; set; }

@@ -27,7 +27,10 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _failedByReason = new(StringComparer.Ordinal);
     private readonly List<DeliveryFailure> _failures = [];
+    private readonly ConsumerLagGate? _lagGate;
     private long _produced;
+    private long _lagWaits;
+    private long _endMarkers;
     private long _delivered;
     private long _failed;
 
@@ -43,6 +46,10 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "producer", e))
             .Build();
+        if (options.ConsumerLagLimit is { } limit)
+        {
+            _lagGate = new ConsumerLagGate(limit, options.ToMonitorConfig(), options.Topic, _logger, () => Interlocked.Read(ref _delivered) + Interlocked.Read(ref _failed));
+        }
     }
 
     /// <summary>Raised (on the producer's delivery thread) for each report that could not be delivered.</summary>
@@ -64,6 +71,9 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
                     Delivered = Interlocked.Read(ref _delivered),
                     Failed = Interlocked.Read(ref _failed),
                     FailedByReason = new Dictionary<string, long>(_failedByReason, StringComparer.Ordinal),
+                    LagWaits = Interlocked.Read(ref _lagWaits),
+                    MaxConsumerLag = _lagGate?.MaxLag,
+                    EndMarkers = Interlocked.Read(ref _endMarkers),
                     Failures = _failures.ToArray(),
                 };
             }
@@ -74,7 +84,24 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var message = new Message<byte[], byte[]>
+        if (_lagGate is not null && !_lagGate.IsOpen(Interlocked.Read(ref _produced)))
+        {
+            return WaitForConsumersThenWriteAsync(report, cancellationToken);
+        }
+
+        Produce(report, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WaitForConsumersThenWriteAsync(CrimeReport report, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _lagWaits);
+        await _lagGate!.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).ConfigureAwait(false);
+        Produce(report, cancellationToken);
+    }
+
+    private void Produce(CrimeReport report, CancellationToken cancellationToken)
+    {        var message = new Message<byte[], byte[]>
         {
             Key = report.OfficerId < OfficerKeys.Length ? OfficerKeys[report.OfficerId] : Encoding.UTF8.GetBytes(report.OfficerId.ToString(CultureInfo.InvariantCulture)),
             Value = CrimeReportJson.Serialize(report),
@@ -86,7 +113,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             {
                 _producer.Produce(_options.Topic, message, delivery => OnDelivery(report, delivery));
                 Interlocked.Increment(ref _produced);
-                return ValueTask.CompletedTask;
+                return;
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
@@ -99,7 +126,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
                 // Rejected locally (e.g. larger than message.max.bytes): a failed delivery of this report, not of the run.
                 Interlocked.Increment(ref _produced);
                 RecordFailure(new DeliveryFailure(report, e.Error.Code, e.Error.Reason));
-                return ValueTask.CompletedTask;
+                return;
             }
         }
     }
@@ -116,6 +143,11 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         var remaining = await Task.Run(
             () =>
             {
+                if (_options.WriteEndOfStream)
+                {
+                    WriteEndMarkers();
+                }
+
                 using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 flush.CancelAfter(_options.FlushTimeout);
                 try
@@ -141,7 +173,45 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     }
 
     /// <summary>Disposes the producer (without flushing: complete the sink first).</summary>
-    public void Dispose() => _producer.Dispose();
+    public void Dispose()
+    {
+        _lagGate?.Dispose();
+        _producer.Dispose();
+    }
+
+    private void WriteEndMarkers()
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+            var topic = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == _options.Topic);
+            if (topic is null || topic.Error.IsError)
+            {
+                _logger.LogWarning("No end-of-stream markers written: topic {Topic} not found ({Error}).", _options.Topic, topic?.Error.Reason);
+                return;
+            }
+
+            var marker = EndOfStream.Marker(_options.Shard);
+            foreach (var partition in topic.Partitions)
+            {
+                _producer.Produce(new TopicPartition(_options.Topic, partition.PartitionId), marker, delivery =>
+                {
+                    if (delivery.Error.IsError)
+                    {
+                        _logger.LogError("End-of-stream marker for partition {Partition} not delivered: {Reason}", partition.PartitionId, delivery.Error.Reason);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _endMarkers);
+                    }
+                });
+            }
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogError("End-of-stream markers not written: {Reason}", e.Error.Reason);
+        }
+    }
 
     private void OnDelivery(CrimeReport report, DeliveryReport<byte[], byte[]> delivery)
     {

@@ -26,31 +26,74 @@ public sealed class KafkaCrimeSinkOptions
     /// <summary>How many failed deliveries are kept with their report in the summary (all are counted). The default value is 1,000.</summary>
     public int MaxRecordedFailures { get; set; } = 1000;
 
+    /// <summary>
+    /// Back-pressure from a consumer group: the sink waits while the group lags further behind than the limit. The
+    /// default value is <see langword="null"/> (off, as a real cluster's retention is usually days); the embedded
+    /// cluster needs it for inputs beyond a few MiB per partition.
+    /// </summary>
+    public ConsumerLagLimit? ConsumerLagLimit { get; set; }
+
+    /// <summary>Which shard of a replay shared by several producers this sink publishes. The default value is 1/1 (the whole replay).</summary>
+    public ReplayShard Shard { get; set; } = ReplayShard.Whole;
+
+    /// <summary>
+    /// Write an <see cref="EndOfStream"/> marker to every partition when the sink completes, so readers know the replay
+    /// is over. The default value is <see langword="true"/>.
+    /// </summary>
+    public bool WriteEndOfStream { get; set; } = true;
+
     /// <summary>Last word on the producer configuration (security settings for a real cluster…). The default value is <see langword="null"/>.</summary>
     /// <remarks>Idempotence and <c>acks=all</c> are set before this runs; turning them off gives up the no-duplicate, no-loss guarantees.</remarks>
     public Action<ProducerConfig>? Configure { get; set; }
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks the options, reporting every invalid one at once.</summary>
+    /// <exception cref="ArgumentException">One or more options are invalid; the message lists them all.</exception>
     public void Validate()
     {
+        var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(BootstrapServers))
         {
-            throw new ArgumentException("BootstrapServers is required.", nameof(BootstrapServers));
+            errors.Add("BootstrapServers is required.");
         }
 
         if (string.IsNullOrWhiteSpace(Topic))
         {
-            throw new ArgumentException("Topic is required.", nameof(Topic));
+            errors.Add("Topic is required.");
         }
 
-        if (LingerMs < 0 || QueueBufferingMaxMessages < 1 || MaxRecordedFailures < 0)
+        if (LingerMs < 0)
         {
-            throw new ArgumentException("LingerMs and MaxRecordedFailures must not be negative; QueueBufferingMaxMessages must be positive.");
+            errors.Add($"LingerMs must not be negative (was {LingerMs}).");
+        }
+
+        if (QueueBufferingMaxMessages < 1)
+        {
+            errors.Add($"QueueBufferingMaxMessages must be positive (was {QueueBufferingMaxMessages}).");
+        }
+
+        if (MaxRecordedFailures < 0)
+        {
+            errors.Add($"MaxRecordedFailures must not be negative (was {MaxRecordedFailures}).");
         }
 
         if (MessageTimeout <= TimeSpan.Zero || FlushTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("MessageTimeout and FlushTimeout must be positive.");
+            errors.Add("MessageTimeout and FlushTimeout must be positive.");
+        }
+
+        if (Shard.Count < 1 || Shard.Index < 1 || Shard.Index > Shard.Count)
+        {
+            errors.Add($"Shard must be i/k with 1 <= i <= k (was {Shard.Index}/{Shard.Count}).");
+        }
+
+        if (ConsumerLagLimit is not null)
+        {
+            errors.AddRange(ConsumerLagLimit.Errors());
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid KafkaCrimeSinkOptions: " + string.Join(" ", errors));
         }
     }
 
@@ -70,5 +113,21 @@ public sealed class KafkaCrimeSinkOptions
         };
         Configure?.Invoke(config);
         return config;
+    }
+
+    /// <summary>A consumer configuration that reaches the same cluster as the producer (security settings included).</summary>
+    internal ConsumerConfig ToMonitorConfig()
+    {
+        var consumer = new ConsumerConfig();
+        foreach (var (key, value) in ToConfig())
+        {
+            if (key is "bootstrap.servers" or "client.dns.lookup" || key.StartsWith("security.", StringComparison.Ordinal) || key.StartsWith("sasl.", StringComparison.Ordinal) || key.StartsWith("ssl.", StringComparison.Ordinal))
+            {
+                consumer.Set(key, value);
+            }
+        }
+
+        consumer.ClientId = "crimestreaming-lag-monitor";
+        return consumer;
     }
 }

@@ -1,0 +1,119 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>
+/// Measures a consumer group's lag on a topic in the background and tells the sink how many messages it may have
+/// produced before it must wait (see <see cref="ConsumerLagLimit"/>). The hot path is one read and one comparison.
+/// </summary>
+internal sealed class ConsumerLagGate : IDisposable
+{
+    private readonly ConsumerLagLimit _limit;
+    private readonly string _topic;
+    private readonly ILogger _logger;
+    private readonly Func<long> _completed;
+    private readonly IConsumer<Ignore, Ignore> _monitor;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _threshold;
+    private long _maxLag;
+    private TaskCompletionSource _measured = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConsumerLagGate(ConsumerLagLimit limit, ConsumerConfig config, string topic, ILogger logger, Func<long> completed)
+    {
+        _limit = limit;
+        _topic = topic;
+        _logger = logger;
+        _completed = completed;
+        _threshold = limit.MaxMessagesPerPartition;
+        config.GroupId = limit.GroupId;
+        config.EnableAutoCommit = false;
+        // Only reads the group's commits: it never subscribes, so it never joins the group.
+        _monitor = new ConsumerBuilder<Ignore, Ignore>(config)
+            .SetLogHandler((_, m) => KafkaLog.Message(logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(logger, "lag monitor", e))
+            .Build();
+        _loop = Task.Factory.StartNew(Measure, TaskCreationOptions.LongRunning);
+    }
+
+    /// <summary>The greatest lag measured on a partition.</summary>
+    public long MaxLag => Interlocked.Read(ref _maxLag);
+
+    /// <summary>Whether one more message may be produced after <paramref name="produced"/>.</summary>
+    public bool IsOpen(long produced) => produced < Volatile.Read(ref _threshold);
+
+    /// <summary>Waits until the gate is open for the message after <paramref name="produced"/>.</summary>
+    public async ValueTask WaitAsync(Func<long> produced, CancellationToken cancellationToken)
+    {
+        while (!IsOpen(produced()))
+        {
+            await Volatile.Read(ref _measured).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The loop logs its own failures.
+        }
+
+        _monitor.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Measure()
+    {
+        List<TopicPartition>? partitions = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                partitions ??= Partitions();
+                if (partitions is not null)
+                {
+                    // Messages delivered before the end offsets are read are counted in them; later ones are not.
+                    var completedBefore = _completed();
+                    var ends = partitions.Select(tp => _monitor.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5))).ToArray();
+                    var committed = _monitor.Committed(partitions, TimeSpan.FromSeconds(5));
+                    long maxLag = 0;
+                    for (var i = 0; i < partitions.Count; i++)
+                    {
+                        var commit = committed.FirstOrDefault(c => c.Partition == partitions[i].Partition)?.Offset ?? Offset.Unset;
+                        var from = commit.IsSpecial ? ends[i].Low.Value : Math.Max(commit.Value, ends[i].Low.Value);
+                        maxLag = Math.Max(maxLag, ends[i].High.Value - from);
+                    }
+
+                    Volatile.Write(ref _threshold, completedBefore + _limit.MaxMessagesPerPartition - maxLag);
+                    if (maxLag > Interlocked.Read(ref _maxLag))
+                    {
+                        Interlocked.Exchange(ref _maxLag, maxLag);
+                    }
+
+                    Interlocked.Exchange(ref _measured, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+                }
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogWarning("Measuring the lag of group {Group} failed: {Reason}", _limit.GroupId, e.Error.Reason);
+            }
+
+            _stop.Token.WaitHandle.WaitOne(_limit.PollInterval);
+        }
+    }
+
+    private List<TopicPartition>? Partitions()
+    {
+        using var admin = new DependentAdminClientBuilder(_monitor.Handle).Build();
+        var topic = admin.GetMetadata(_topic, TimeSpan.FromSeconds(5)).Topics.FirstOrDefault(t => t.Topic == _topic);
+        return topic is null || topic.Error.IsError || topic.Partitions.Count == 0
+            ? null
+            : topic.Partitions.Select(p => new TopicPartition(_topic, p.PartitionId)).OrderBy(tp => tp.Partition.Value).ToList();
+    }
+}

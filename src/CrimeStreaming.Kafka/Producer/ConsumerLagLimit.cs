@@ -1,0 +1,46 @@
+namespace CrimeStreaming.Kafka;
+
+/// <summary>
+/// Back-pressure from the slowest consumer: the sink waits while any partition holds more than
+/// <see cref="MaxMessagesPerPartition"/> messages that the consumer group <see cref="GroupId"/> has not committed,
+/// so the producer never runs further ahead than the topic retains.
+/// </summary>
+/// <remarks>
+/// <para>Needed on the embedded cluster, which keeps only the last 5 MiB (or 100,000 message sets) of each partition and
+/// silently deletes older messages; useful on a real cluster with short retention. Off by default.</para>
+/// <para>Lag is measured as Kafka tools measure it: a partition's end offset minus the group's committed offset (the log
+/// start when the group has not committed yet), plus every message produced since the last measurement, counted
+/// against every partition (an upper bound). So the limit also holds the replay back while no consumer has joined.</para>
+/// </remarks>
+public sealed class ConsumerLagLimit
+{
+    /// <summary>The consumer group whose commits release the producer. Required.</summary>
+    public string GroupId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Uncommitted messages a partition may hold. The default value is 3,000: about 2.5 MB of reports, half of the
+    /// embedded cluster's 5 MiB per partition.
+    /// </summary>
+    public int MaxMessagesPerPartition { get; set; } = 3_000;
+
+    /// <summary>How often the lag is measured. The default value is 20 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    internal IEnumerable<string> Errors()
+    {
+        if (string.IsNullOrWhiteSpace(GroupId))
+        {
+            yield return "ConsumerLagLimit.GroupId is required.";
+        }
+
+        if (MaxMessagesPerPartition < 1)
+        {
+            yield return $"ConsumerLagLimit.MaxMessagesPerPartition must be at least 1 (was {MaxMessagesPerPartition}).";
+        }
+
+        if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"ConsumerLagLimit.PollInterval must be between 0 and 1 minute (was {PollInterval}).";
+        }
+    }
+}
