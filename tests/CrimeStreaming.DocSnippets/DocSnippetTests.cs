@@ -81,6 +81,12 @@ public sealed class DocSnippetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_csharp_block_of_the_documentation_is_well_formed()
+    {
+        Documentation.ReadErrors.Should().BeEmpty("a C# block takes only the '{0}' marker and must be closed", MarkdownSnippetReader.NoRunMarker);
+    }
+
+    [Fact]
     public void Documentation_set_covers_the_readmes_and_every_doc()
     {
         Documentation.Files.Should().Contain(["README.md", "docs/getting-started.md", "src/CrimeStreaming/README.md", "src/CrimeStreaming.Kafka/README.md"]);

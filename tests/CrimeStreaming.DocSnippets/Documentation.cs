@@ -12,9 +12,31 @@ public static class Documentation
     /// </summary>
     public static IReadOnlyList<string> Files { get; } = FindFiles();
 
-    /// <summary>Every C# snippet of <see cref="Files"/>, in file then line order.</summary>
-    public static IReadOnlyList<CodeSnippet> Snippets { get; } =
-        Files.SelectMany(f => MarkdownSnippetReader.Read(f, File.ReadAllText(Path.Combine(RepositoryRoot, f)))).ToList();
+    /// <summary>Every C# snippet of <see cref="Files"/>, in file then line order (none of a file in <see cref="ReadErrors"/>).</summary>
+    public static IReadOnlyList<CodeSnippet> Snippets => Read.Value.Snippets;
+
+    /// <summary>The files whose C# blocks could not be read (a misspelt marker, an unclosed block), with the reason.</summary>
+    public static IReadOnlyList<string> ReadErrors => Read.Value.Errors;
+
+    // Read once, and without throwing: a test reports the errors, while the other files' snippets still run.
+    private static readonly Lazy<(List<CodeSnippet> Snippets, List<string> Errors)> Read = new(() =>
+    {
+        var snippets = new List<CodeSnippet>();
+        var errors = new List<string>();
+        foreach (var file in Files)
+        {
+            try
+            {
+                snippets.AddRange(MarkdownSnippetReader.Read(file, File.ReadAllText(Path.Combine(RepositoryRoot, file))));
+            }
+            catch (FormatException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
+        return (snippets, errors);
+    });
 
     private static string FindRoot()
     {
