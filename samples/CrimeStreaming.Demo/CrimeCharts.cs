@@ -119,8 +119,13 @@ internal sealed class CrimeCharts
             var total = counts.Values.Sum();
             plot.Title(string.Create(CultureInfo.InvariantCulture, $"Crimes reported per {unit}, by crime type — {total:N0} reports, {first:yyyy-MM-dd} to {last:yyyy-MM-dd}"));
             plot.YLabel($"reports per {unit}");
-            plot.XLabel("report date (Los Angeles)");
-            plot.Axes.DateTimeTicksBottom();
+            var dates = plot.Axes.DateTimeTicksBottom();
+            if (dates.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic automatic)
+            {
+                automatic.LabelFormatter = d => d.ToString(unit == "month" ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            }
+
+            plot.XLabel("report date (Los Angeles)"); // after the date axis replaced the bottom one
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             plot.Axes.Margins(bottom: 0, top: 0.05);
         }
@@ -143,26 +148,42 @@ internal sealed class CrimeCharts
                 return;
             }
 
-            // "other" first so the named types are drawn on top of it.
+            // Dense data would let the type drawn last hide the others: draw every type in slices, interleaved, so
+            // each neighbourhood shows its mix. Markers shrink and fade as the points grow in number.
+            var legend = new List<LegendItem>();
+            var size = (float)Math.Clamp(9 - 1.5 * Math.Log10(_points.Count), 2.5, 6);
+            var alpha = Math.Clamp(1.1 - 0.12 * Math.Log10(_points.Count), 0.35, 0.85);
+            const int Slices = 16;
+            var byGroup = groups.Select(g => _points.Where(p => g == Other ? !types.Contains(p.Type) : p.Type == g).ToArray()).ToArray();
+            for (var slice = 0; slice < Slices; slice++)
+            {
+                for (var i = groups.Length - 1; i >= 0; i--)
+                {
+                    var part = byGroup[i].Where((_, k) => k % Slices == slice).ToArray();
+                    if (part.Length > 0)
+                    {
+                        plot.Add.Markers(part.Select(p => p.X).ToArray(), part.Select(p => p.Y).ToArray(), MarkerShape.FilledCircle, size, ColourOf(i, groups.Length).WithAlpha(alpha));
+                    }
+                }
+            }
+
             for (var i = groups.Length - 1; i >= 0; i--)
             {
-                var group = groups[i];
-                var points = _points.Where(p => group == Other ? !types.Contains(p.Type) : p.Type == group).ToArray();
-                if (points.Length == 0)
+                if (byGroup[i].Length > 0)
                 {
-                    continue;
+                    legend.Add(new LegendItem { LabelText = $"{Label(groups[i])} ({byGroup[i].Length:N0})", MarkerShape = MarkerShape.FilledCircle, MarkerSize = 10, MarkerFillColor = ColourOf(i, groups.Length), MarkerLineColor = ColourOf(i, groups.Length) });
                 }
-
-                var markers = plot.Add.Markers(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), MarkerShape.FilledCircle, 4, ColourOf(i, groups.Length).WithAlpha(0.7));
-                markers.LegendText = $"{Label(group)} ({points.Length:N0})";
             }
+
+            legend.Reverse(); // most frequent first
+            legend.Add(new LegendItem { LabelText = "near USC: within 0.02° (the original's test)", LineColor = Colors.Black, LineWidth = 2 });
+            plot.Legend.ManualItems.AddRange(legend);
 
             // The original study's test: Euclidean distance in degrees below 0.02, an ellipse once drawn to scale.
             var near = plot.Add.Ellipse(0, 0, 0.02 * KmPerDegreeLon, 0.02 * KmPerDegreeLat);
             near.LineWidth = 2;
             near.LineColor = Colors.Black;
             near.FillColor = Colors.Black.WithAlpha(0.05);
-            near.LegendText = "near USC (within 0.02°, as the original)";
             var usc = plot.Add.Marker(0, 0, MarkerShape.Cross, 14, Colors.Black);
             usc.LineWidth = 2;
             var uscLabel = plot.Add.Text("USC", 0.3, -0.3);
@@ -213,9 +234,9 @@ internal sealed class CrimeCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = Label(groups[i]), FillColor = ColourOf(i, groups.Length) });
         }
 
-        plot.Legend.Alignment = Alignment.UpperLeft;
         plot.Legend.FontSize = 12;
-        plot.ShowLegend();
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.ShowLegend(Edge.Bottom); // under the bars, never over them
     }
 
     private static void Empty(Plot plot, string title)

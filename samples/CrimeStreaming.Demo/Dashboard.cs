@@ -156,10 +156,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             : "by report time (the first hour is not over yet)";
 
         var lines = new Rows(
-            Fit($"[bold]LAPD → Kafka[/] {Markup.Escape(topicLine)}", width),
-            Fit(Markup.Escape($"{time} {bar} {counts}"), width),
-            Fit(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s")), width),
-            Fit(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s")), width));
+            Fit("LAPD → Kafka: " + topicLine, width, bold: 12),
+            Fit($"{time} {bar} {counts}", width),
+            Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width),
+            Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width));
 
         // Four columns: label 9 wide, three equal value columns; 13 characters go to borders and padding.
         var valueWidth = Math.Max(10, (width - 13 - 9) / 3);
@@ -212,7 +212,13 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
-    private static Markup Fit(string markup, int width) => new Markup(markup) { Overflow = Overflow.Ellipsis };
+    /// <summary>One line, cut to the width (Spectre would wrap it), its first <paramref name="bold"/> characters bold.</summary>
+    private static Markup Fit(string text, int width, int bold = 0)
+    {
+        text = Cut(text, width);
+        bold = Math.Min(bold, text.Length);
+        return new Markup(bold == 0 ? Markup.Escape(text) : $"[bold]{Markup.Escape(text[..bold])}[/]{Markup.Escape(text[bold..])}");
+    }
 
     private long HourIndex(DateTimeOffset time) => (long)Math.Floor((time - prepared.Start) / Hour);
 

@@ -15,7 +15,7 @@ using Spectre.Console;
 // event-time windows (last 1/6/12 hours) -> live dashboard, then a summary of every record's fate.
 // Everything the command line names is checked before anything starts (see docs/command-line.md).
 KafkaSettings? secrets = null;
-return await ConsoleApp.RunAsync(args.Contains("--verbose"), m => secrets?.Redact(m) ?? m, RunAsync);
+return await ConsoleApp.RunAsync(args.Contains("--verbose"), "finishing the replay and flushing Kafka", m => secrets?.Redact(m) ?? m, RunAsync);
 
 async Task<int> RunAsync(StopSignal stop)
 {

@@ -13,11 +13,12 @@ internal static class ConsoleApp
 
     /// <summary>Runs <paramref name="body"/> with a stop signal and maps whatever escapes it to one line and an exit code.</summary>
     /// <param name="verbose">Print stack traces.</param>
+    /// <param name="stopping">What a graceful stop does, printed when Ctrl+C or SIGTERM arrives.</param>
     /// <param name="redact">Removes secrets from a message before it is printed.</param>
     /// <param name="body">The app; returns its exit code.</param>
-    public static async Task<int> RunAsync(bool verbose, Func<string, string> redact, Func<StopSignal, Task<int>> body)
+    public static async Task<int> RunAsync(bool verbose, string stopping, Func<string, string> redact, Func<StopSignal, Task<int>> body)
     {
-        using var stop = new StopSignal();
+        using var stop = new StopSignal(stopping);
         try
         {
             return await body(stop);

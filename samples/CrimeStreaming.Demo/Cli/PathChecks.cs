@@ -55,7 +55,8 @@ internal static class PathChecks
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{option}: cannot write to {directory} ({e.Message}).");
+            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(probe, directory, StringComparison.Ordinal);
+            throw new UsageException($"{option}: cannot create files in {directory} ({why}).");
         }
 
         if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)

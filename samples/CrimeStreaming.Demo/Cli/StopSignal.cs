@@ -12,8 +12,13 @@ internal sealed class StopSignal : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private int _signals;
 
-    public StopSignal()
+    private readonly string _stopping;
+
+    /// <summary>Registers the handlers.</summary>
+    /// <param name="stopping">What a graceful stop does, for the line printed when it begins (e.g. "flushing Kafka").</param>
+    public StopSignal(string stopping)
     {
+        _stopping = stopping;
         _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
@@ -43,7 +48,7 @@ internal sealed class StopSignal : IDisposable
 
         context.Cancel = true;
         Reason = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl+C";
-        Console.Error.WriteLine($"stopping ({Reason}): flushing Kafka; press Ctrl+C again to quit at once.");
+        Console.Error.WriteLine($"stopping ({Reason}): {_stopping}; press Ctrl+C again to quit at once.");
         _stop.Cancel();
     }
 }
