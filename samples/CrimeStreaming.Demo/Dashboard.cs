@@ -206,6 +206,7 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         .Replace("ASSAULT WITH DEADLY WEAPON", "ADW", StringComparison.Ordinal)
         .Replace("AGGRAVATED ASSAULT", "AGG. ASSAULT", StringComparison.Ordinal)
         .Replace("BATTERY - SIMPLE ASSAULT", "SIMPLE ASSAULT", StringComparison.Ordinal)
+        .Replace("INTIMATE PARTNER - ", "PARTNER ", StringComparison.Ordinal)
         .Replace("ATTEMPTED", "ATT.", StringComparison.Ordinal)
         .Replace("VEHICLE", "VEH.", StringComparison.Ordinal)
         .Replace(" - ", " ", StringComparison.Ordinal);

@@ -26,8 +26,8 @@ internal sealed class GenerateOptions
     ]);
 
     public static string Usage => $"""
-        Writes a synthetic LAPD-shaped crime CSV file, learnt from the bundled real sample
-        (crime types, areas, places and times keep their real frequencies).
+        Writes a synthetic LAPD-shaped crime CSV file, learnt from the bundled real
+        sample (crime types, areas, places and times keep their real frequencies).
 
         Usage: CrimeStreaming.Generate --out FILE [options]
         {Table.Describe().TrimEnd()}
