@@ -7,12 +7,31 @@ using Spectre.Console.Rendering;
 
 namespace CrimeStreaming.Demo;
 
-/// <summary>What the demo shows: the replay's progress, Kafka rates and the latest windows. Updated from several threads.</summary>
+/// <summary>
+/// What the demo shows: the replay's progress, Kafka rates and the last 1, 6 and 12 hours by report time. Updated from
+/// several threads; laid out to fit an 80×24 terminal.
+/// </summary>
+/// <remarks>
+/// <para>All three windows end at the same time, derived from the clock: the simulation's last completed hour (no later
+/// than the hour after the last report), so the view keeps up with the clock however sparse the data, and an hour
+/// without crimes shows zeros instead of an older window.</para>
+/// <para>A window is <i>final</i> once the event-time windows (<see cref="OnWindow"/>) have closed it: its snapshot is
+/// shown, or zeros when it was closed empty (empty windows are not emitted). Before that it is <i>open</i>: the figures
+/// counted so far from the reports consumed (<see cref="OnConsumed"/>), which Kafka may still add to.</para>
+/// </remarks>
 internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, KafkaCrimeSink sink, string topicLine)
 {
+    /// <summary>The window lengths shown, in hours.</summary>
+    public static readonly int[] WindowHours = [1, 6, 12];
+
+    private const int Top = 5;
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private readonly object _gate = new();
-    private readonly Dictionary<int, CrimeSnapshot> _latest = [];
+    private readonly Dictionary<(int Hours, DateTimeOffset End), CrimeSnapshot> _final = [];
+    private readonly SortedDictionary<long, HourCounts> _hours = [];
     private readonly Stopwatch _watch = Stopwatch.StartNew();
+    private readonly Func<CrimeRecord, bool> _isNear = CrimeAnalyses.NearUscAsOriginal;
+    private DateTimeOffset _closed = DateTimeOffset.MinValue;
     private long _consumed;
     private long _late;
     private (double At, long Delivered, long Consumed) _lastRate;
@@ -22,15 +41,91 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
 
     public long Late => Interlocked.Read(ref _late);
 
-    public void OnConsumed() => Interlocked.Increment(ref _consumed);
+    /// <summary>A report read back from Kafka: counted in its hour for the open windows.</summary>
+    public void OnConsumed(CrimeReport report)
+    {
+        Interlocked.Increment(ref _consumed);
+        var hour = HourIndex(report.ReportTime);
+        lock (_gate)
+        {
+            if (!_hours.TryGetValue(hour, out var counts))
+            {
+                _hours[hour] = counts = new HourCounts(_isNear);
+            }
+
+            counts.Add(report);
+            if (_hours.Count > 4 * WindowHours[^1])
+            {
+                Prune();
+            }
+        }
+    }
 
     public void OnLate() => Interlocked.Increment(ref _late);
 
+    /// <summary>A window closed by the event-time windows: final from now on.</summary>
     public void OnWindow(int hours, CrimeSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (_gate)
+        {
+            _final[(hours, snapshot.End)] = snapshot;
+            if (snapshot.End > _closed)
+            {
+                // Windows are emitted when the watermark passes their end, and all lengths share one watermark.
+                _closed = snapshot.End;
+            }
+
+            if (_final.Count > 8 * WindowHours.Length)
+            {
+                Prune();
+            }
+        }
+    }
+
+    /// <summary>The end of the windows shown at simulated time <paramref name="now"/>: its last completed hour, counted from the simulation start, and no later than the hour after the last report; <see langword="null"/> before the first hour completes.</summary>
+    public DateTimeOffset? ShownEnd(DateTimeOffset now)
+    {
+        if (prepared.LastReportTime is { } last)
+        {
+            var afterLast = prepared.Start + (HourIndex(last) + 1) * Hour;
+            if (now > afterLast)
+            {
+                now = afterLast;
+            }
+        }
+
+        var hours = HourIndex(now);
+        return hours < 1 ? null : prepared.Start + hours * Hour;
+    }
+
+    /// <summary>The window of <paramref name="hours"/> hours ending at <paramref name="end"/>, and whether it is final.</summary>
+    public (CrimeSnapshot Snapshot, bool Final) Window(int hours, DateTimeOffset end)
     {
         lock (_gate)
         {
-            _latest[hours] = snapshot;
+            if (_final.TryGetValue((hours, end), out var snapshot))
+            {
+                return (snapshot, true);
+            }
+
+            var start = end - hours * Hour;
+            if (end <= _closed)
+            {
+                return (new CrimeSnapshot(start, end, 0, 0, [], []), true);
+            }
+
+            var sum = new HourCounts(_isNear);
+            var last = HourIndex(end);
+            foreach (var (hour, counts) in _hours)
+            {
+                if (hour >= last - hours && hour < last)
+                {
+                    sum.Merge(counts);
+                }
+            }
+
+            return (sum.Build(start, end, Top), false);
         }
     }
 
@@ -39,43 +134,110 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         CultureInfo.InvariantCulture,
         $"{s.End:yyyy-MM-dd HH:mm} hour: {s.Total} crimes, {s.Near} near USC; types: {string.Join("; ", s.TopCrimeTypes.Select(k => $"{k.Key} {k.Count}"))}; areas: {string.Join(", ", s.TopAreas.Select(k => $"{k.Key} {k.Count}"))}");
 
-    public IRenderable Render()
+    public IRenderable Render() => Render(Math.Max(60, AnsiConsole.Profile.Width));
+
+    /// <summary>The dashboard for a terminal <paramref name="width"/> columns wide: 22 lines, no line wider than that.</summary>
+    public IRenderable Render(int width)
     {
         UpdateRates();
         var delivery = sink.Summary;
         var emitted = prepared.Progress.Emitted;
-        var total = Math.Max(1, prepared.Count);
-        var width = 40;
-        var filled = (int)(width * emitted / total);
-        var bar = new string('█', filled) + new string('░', width - filled);
-        var header = new Rows(
-            new Markup($"[bold]CrimeStreaming[/] — LAPD reports replayed through Kafka ({Markup.Escape(topicLine)})"),
-            new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Simulated time {TimeZoneInfo.ConvertTime(clock.Now, TimeZones.LosAngeles):yyyy-MM-dd HH:mm zzz}   {bar} {emitted:N0}/{prepared.Count:N0} reported"))),
-            new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Producer: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed ({_rates.Produce:N0} msg/s)   Consumer: {Consumed:N0} consumed ({_rates.Consume:N0} msg/s), {Late:N0} late"))));
+        var total = prepared.Count;
+        var now = clock.Now;
+        var counts = string.Create(CultureInfo.InvariantCulture, $"{emitted:N0}/{total:N0} ({(total == 0 ? 100 : 100 * emitted / total)}%)");
+        var time = string.Create(CultureInfo.InvariantCulture, $"{TimeZoneInfo.ConvertTime(now, TimeZones.LosAngeles):yyyy-MM-dd HH:mm zzz}");
+        var barWidth = Math.Clamp(width - time.Length - counts.Length - 4, 5, 30);
+        var filled = total == 0 ? barWidth : (int)(barWidth * emitted / total);
+        var bar = new string('█', filled) + new string('░', barWidth - filled);
+        var end = ShownEnd(now);
+        var windows = end is { } e ? WindowHours.Select(h => Window(h, e)).ToArray() : null;
+        var title = end is { } shown
+            ? string.Create(CultureInfo.InvariantCulture, $"by report time, to {TimeZoneInfo.ConvertTime(shown, TimeZones.LosAngeles):yyyy-MM-dd HH:mm}{(windows!.All(w => w.Final) ? " (final)" : " (open: still counting)")}")
+            : "by report time (the first hour is not over yet)";
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("by report time");
-        CrimeSnapshot?[] windows;
-        lock (_gate)
+        var lines = new Rows(
+            Fit("LAPD → Kafka: " + topicLine, width, bold: 12),
+            Fit($"{time} {bar} {counts}", width),
+            Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width),
+            Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width));
+
+        // Four columns: label 9 wide, three equal value columns; 13 characters go to borders and padding.
+        var valueWidth = Math.Max(10, (width - 13 - 9) / 3);
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(Cut(title, width - 4)));
+        table.AddColumn(new TableColumn(string.Empty).Width(9).NoWrap());
+        foreach (var hours in WindowHours)
         {
-            windows = [_latest.GetValueOrDefault(1), _latest.GetValueOrDefault(6), _latest.GetValueOrDefault(12)];
+            table.AddColumn(new TableColumn($"last {hours} h").Width(valueWidth).NoWrap());
         }
 
-        foreach (var (w, hours) in windows.Zip([1, 6, 12]))
-        {
-            table.AddColumn(w is null ? $"last {hours} h" : string.Create(CultureInfo.InvariantCulture, $"last {hours} h to {w.End:MM-dd HH:mm}"));
-        }
-
-        table.AddRow(Cells("crimes", windows, w => w.Total.ToString("N0", CultureInfo.InvariantCulture)));
-        table.AddRow(Cells("near USC", windows, w => w.Near.ToString("N0", CultureInfo.InvariantCulture)));
-        table.AddRow(Cells("top crime types", windows, w => string.Join("\n", w.TopCrimeTypes.Select(k => $"{k.Count,3} {Shorten(k.Key)}"))));
-        table.AddRow(Cells("top areas", windows, w => string.Join("\n", w.TopAreas.Select(k => $"{k.Count,3} {k.Key}"))));
-        return new Rows(header, table);
+        table.AddRow(Cells("crimes", windows, w => w.Total.ToString("N0", CultureInfo.InvariantCulture), valueWidth, 1));
+        table.AddRow(Cells("near USC", windows, w => w.Near.ToString("N0", CultureInfo.InvariantCulture), valueWidth, 1));
+        table.AddRow(Cells("top types", windows, w => Ranking(w.TopCrimeTypes, valueWidth), valueWidth, Top));
+        table.AddRow(Cells("top areas", windows, w => Ranking(w.TopAreas, valueWidth), valueWidth, Top));
+        return new Rows(lines, table);
     }
 
-    private static IRenderable[] Cells(string label, CrimeSnapshot?[] windows, Func<CrimeSnapshot, string> value) =>
-        [new Text(label), .. windows.Select(w => (IRenderable)new Text(w is null ? "…" : value(w)))];
+    private static IRenderable[] Cells(string label, (CrimeSnapshot Snapshot, bool Final)[]? windows, Func<CrimeSnapshot, string> value, int width, int lines)
+    {
+        var pad = new string('\n', lines - 1);
+        return [new Text(label + pad), .. WindowHours.Select((_, i) => (IRenderable)new Text(windows is null ? "…" + pad : Pad(value(windows[i].Snapshot), lines)))];
+    }
 
-    private static string Shorten(string s) => s.Length <= 34 ? s : s[..33] + "…";
+    /// <summary>Keeps every cell the same height so the table does not jump when a ranking is shorter.</summary>
+    private static string Pad(string text, int lines)
+    {
+        var count = text.Count(c => c == '\n') + 1;
+        return count >= lines ? text : text + new string('\n', lines - count);
+    }
+
+    private static string Ranking(IReadOnlyList<KeyCount<string>> ranking, int width)
+    {
+        if (ranking.Count == 0)
+        {
+            return "-";
+        }
+
+        var digits = ranking.Max(k => k.Count.ToString("N0", CultureInfo.InvariantCulture).Length);
+        return string.Join("\n", ranking.Select(k => Cut($"{k.Count.ToString("N0", CultureInfo.InvariantCulture).PadLeft(digits)} {Shorten(k.Key)}", width)));
+    }
+
+    /// <summary>LAPD descriptions are long; these spellings keep them readable in a narrow column.</summary>
+    private static string Shorten(string description) => description
+        .Replace("ASSAULT WITH DEADLY WEAPON", "ADW", StringComparison.Ordinal)
+        .Replace("AGGRAVATED ASSAULT", "AGG. ASSAULT", StringComparison.Ordinal)
+        .Replace("BATTERY - SIMPLE ASSAULT", "SIMPLE ASSAULT", StringComparison.Ordinal)
+        .Replace("INTIMATE PARTNER - ", "PARTNER ", StringComparison.Ordinal)
+        .Replace("ATTEMPTED", "ATT.", StringComparison.Ordinal)
+        .Replace("VEHICLE", "VEH.", StringComparison.Ordinal)
+        .Replace(" - ", " ", StringComparison.Ordinal);
+
+    private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    /// <summary>One line, cut to the width (Spectre would wrap it), its first <paramref name="bold"/> characters bold.</summary>
+    private static Markup Fit(string text, int width, int bold = 0)
+    {
+        text = Cut(text, width);
+        bold = Math.Min(bold, text.Length);
+        return new Markup(bold == 0 ? Markup.Escape(text) : $"[bold]{Markup.Escape(text[..bold])}[/]{Markup.Escape(text[bold..])}");
+    }
+
+    private long HourIndex(DateTimeOffset time) => (long)Math.Floor((time - prepared.Start) / Hour);
+
+    private void Prune()
+    {
+        // Only the latest windows are ever shown: keep the hours of the longest window before the clock's hour.
+        var oldestHour = HourIndex(clock.Now) - 2 * WindowHours[^1];
+        foreach (var hour in _hours.Keys.Where(h => h < oldestHour).ToArray())
+        {
+            _hours.Remove(hour);
+        }
+
+        var oldestEnd = prepared.Start + (oldestHour - 1) * Hour;
+        foreach (var key in _final.Keys.Where(k => k.End < oldestEnd).ToArray())
+        {
+            _final.Remove(key);
+        }
+    }
 
     private void UpdateRates()
     {

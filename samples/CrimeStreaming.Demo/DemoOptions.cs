@@ -1,28 +1,48 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using CrimeStreaming.Cli;
 
 namespace CrimeStreaming.Demo;
 
-/// <summary>The demo's command line.</summary>
-internal sealed class DemoOptions
+/// <summary>The demo's command line: one table of options (<see cref="Table"/>), parsed, then checked in one pass (<see cref="Validate"/>).</summary>
+internal sealed partial class DemoOptions
 {
-    public const string Usage = """
-        Replays LAPD crime reports through Kafka (an embedded 3-broker cluster unless --bootstrap-servers is given),
-        reads them back and shows crimes per hour, near USC, top-5 crime types and areas over the last 1/6/12 hours.
+    public const double MinAcceleration = 1;
+    public const double MaxAcceleration = 10_000_000;
+    public const int MaxOfficers = 1024;
+    public const int MaxPartitions = 1000;
+
+    public static readonly OptionTable<DemoOptions> Table = new(
+    [
+        CliOption<DemoOptions>.WithValue("--file", "PATH", "LAPD CSV file, 2010-2019 or 2020-present schema\n(detected from the header). Default: the bundled\n2020 sample.", (o, _, v) => o.File = v),
+        CliOption<DemoOptions>.WithValue("--acceleration", "X", "simulated seconds per real second, 1 to 10,000,000.\nDefault: 345,600 (4 days a second: the sample's\nyear in ~90 s).", (o, n, v) => o.Acceleration = OptionValues.Double(n, v, MinAcceleration, MaxAcceleration)),
+        CliOption<DemoOptions>.Flag("--as-fast-as-possible", "replay on virtual time, as fast as possible\n(report times kept).", o => o.AsFastAsPossible = true),
+        CliOption<DemoOptions>.WithValue("--officers", "N", "police officers replaying concurrently, 1 to 1,024.\nDefault: 4.", (o, n, v) => o.Officers = OptionValues.Int(n, v, 1, MaxOfficers)),
+        CliOption<DemoOptions>.WithValue("--seed", "N", "random seed (report delays, officers).\nDefault: random, printed in the summary.", (o, n, v) => o.Seed = OptionValues.Int(n, v, int.MinValue, int.MaxValue)),
+        CliOption<DemoOptions>.WithValue("--start", "TIME", "simulation start YYYY-MM-DD[THH:MM], Los Angeles\ntime; earlier reports are dropped.\nDefault: the first report's day.", (o, n, v) => o.Start = TimeZones.ToOffset(OptionValues.DateTime(n, v), TimeZones.LosAngeles)),
+        CliOption<DemoOptions>.WithValue("--bootstrap-servers", "LIST", "a real Kafka cluster (host:port,...) instead of\nthe embedded one; the topic is created if absent\n(replication factor 3).", (o, _, v) => o.BootstrapServers = v),
+        CliOption<DemoOptions>.WithValue("--topic", "NAME", "topic. Default: la-crime.", (o, _, v) => o.Topic = v),
+        CliOption<DemoOptions>.WithValue("--partitions", "N", "partitions when the topic is created, 1 to 1,000.\nDefault: 6.", (o, n, v) => o.Partitions = OptionValues.Int(n, v, 1, MaxPartitions)),
+        CliOption<DemoOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name) for the\nproducer, consumer and admin client, e.g.\n-X security.protocol=SASL_SSL. Repeatable;\noverrides --kafka-config. Secret values (keys with\npassword, secret, key, token, jaas) print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
+        CliOption<DemoOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file\n(key=value lines); its bootstrap.servers is used\nwhen --bootstrap-servers is absent.", (o, _, v) => o.KafkaConfigFile = v),
+        CliOption<DemoOptions>.WithValue("--kafka-timeout", "SECONDS", "how long a real cluster may take to answer before\nthe demo gives up, 1 to 300. Default: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
+        CliOption<DemoOptions>.WithValue("--chart", "PATH", "write two PNG charts: PATH, crimes per day stacked\nby crime type, and PATH-map (out.png: out-map.png),\na map of the reports and of the near-USC area.", (o, _, v) => o.Chart = v),
+        CliOption<DemoOptions>.Flag("--verbose", "log library and librdkafka messages; stack traces\non errors.", o => o.Verbose = true),
+        CliOption<DemoOptions>.Flag("--help", "this text.", o => o.Help = true, "-h", "-?"),
+    ]);
+
+    public static string Usage => $"""
+        Replays LAPD crime reports through Kafka (an embedded 3-broker cluster unless
+        --bootstrap-servers is given), reads them back and shows crimes, those near USC,
+        the top-5 crime types and areas over the last 1, 6 and 12 hours.
 
         Usage: CrimeStreaming.Demo [options]
-          --file PATH               LAPD CSV file (either schema). Default: the bundled 2020 sample.
-          --acceleration X          simulated seconds per real second. Default: 345600 (4 days a second: the sample's year in ~90 s).
-          --as-fast-as-possible     replay on virtual time, as fast as possible (report times kept).
-          --officers N              police officers replaying concurrently. Default: 4.
-          --seed N                  random seed (report delays, officers). Default: random, printed in the summary.
-          --start YYYY-MM-DD[THH:MM] simulation start (Los Angeles time); earlier reports are dropped. Default: the first report's day.
-          --bootstrap-servers LIST  a real Kafka cluster instead of the embedded one (topic created if absent, RF 3).
-          --topic NAME              topic. Default: la-crime.
-          --partitions N            partitions when the topic is created. Default: 6.
-          --chart PATH              write a PNG chart of crimes per hour by crime type.
-          --verbose                 log library messages.
-          --help                    this text.
-        Ctrl+C stops the replay, flushes Kafka and prints the summary.
+        {Table.Describe().TrimEnd()}
+
+        Ctrl+C or SIGTERM stops the replay, flushes Kafka and prints the summary
+        (a second one quits at once).
+        Exit codes: 0 success, 1 failure (Kafka unreachable, reports lost...),
+        2 usage error, 130 stopped by Ctrl+C or SIGTERM.
         """;
 
     public string File { get; private set; } = Path.Combine(AppContext.BaseDirectory, "data", "la-crime-2020-present-sample.csv");
@@ -37,68 +57,81 @@ internal sealed class DemoOptions
 
     public DateTimeOffset? Start { get; private set; }
 
+    /// <summary>The real cluster: <c>--bootstrap-servers</c>, else <c>bootstrap.servers</c> of the Kafka settings, else <see langword="null"/> (embedded).</summary>
     public string? BootstrapServers { get; private set; }
 
     public string Topic { get; private set; } = "la-crime";
 
     public int Partitions { get; private set; } = 6;
 
+    private readonly List<string> _kafkaSettingArgs = [];
+
+    /// <summary>The Kafka client settings: <c>--kafka-config</c>, then each <c>-X</c> in order. Built by <see cref="Validate"/>.</summary>
+    public KafkaSettings KafkaSettings { get; private set; } = new();
+
+    public string? KafkaConfigFile { get; private set; }
+
+    public TimeSpan KafkaTimeout { get; private set; } = TimeSpan.FromSeconds(8);
+
     public string? Chart { get; private set; }
+
+    /// <summary>The map written next to <see cref="Chart"/>: <c>out.png</c> → <c>out-map.png</c>.</summary>
+    public string? MapChart => Chart is null ? null : Path.Combine(Path.GetDirectoryName(Chart) ?? string.Empty, Path.GetFileNameWithoutExtension(Chart) + "-map" + (Path.HasExtension(Chart) ? Path.GetExtension(Chart) : ".png"));
 
     public bool Verbose { get; private set; }
 
     public bool Help { get; private set; }
 
-    /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a message naming the bad one.</summary>
+    /// <summary>Parses and validates the arguments; <c>--help</c> anywhere wins over every error.</summary>
+    /// <exception cref="UsageException">The first problem, naming the option and what it accepts.</exception>
     public static DemoOptions Parse(string[] args)
     {
-        var o = new DemoOptions();
-        for (var i = 0; i < args.Length; i++)
+        ArgumentNullException.ThrowIfNull(args);
+        if (OptionTable<DemoOptions>.WantsHelp(args))
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{name} needs a value.");
-            T Number<T>(Func<string, T> parse)
-            {
-                var text = Value();
-                try
-                {
-                    return parse(text);
-                }
-                catch (Exception e) when (e is FormatException or OverflowException)
-                {
-                    throw new FormatException($"{name}: '{text}' is not a valid value.");
-                }
-            }
-
-            switch (name)
-            {
-                case "--file": o.File = Value(); break;
-                case "--acceleration": o.Acceleration = Number(t => double.Parse(t, CultureInfo.InvariantCulture)); break;
-                case "--as-fast-as-possible": o.AsFastAsPossible = true; break;
-                case "--officers": o.Officers = Number(t => int.Parse(t, CultureInfo.InvariantCulture)); break;
-                case "--seed": o.Seed = Number(t => int.Parse(t, CultureInfo.InvariantCulture)); break;
-                case "--start": o.Start = Number(t => TimeZones.ToOffset(DateTime.Parse(t, CultureInfo.InvariantCulture), TimeZones.LosAngeles)); break;
-                case "--bootstrap-servers": o.BootstrapServers = Value(); break;
-                case "--topic": o.Topic = Value(); break;
-                case "--partitions": o.Partitions = Number(t => int.Parse(t, CultureInfo.InvariantCulture)); break;
-                case "--chart": o.Chart = Value(); break;
-                case "--verbose": o.Verbose = true; break;
-                case "--help" or "-h" or "-?": o.Help = true; break;
-                default: throw new FormatException($"unknown option {name}.");
-            }
+            return new DemoOptions { Help = true, Verbose = args.Contains("--verbose") };
         }
 
-        if (!System.IO.File.Exists(o.File))
+        var options = Table.Parse(args);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Checks what the parser alone cannot: paths and combinations. Reads nothing but the Kafka properties file.</summary>
+    public void Validate()
+    {
+        PathChecks.InputFile("--file", File);
+        if (Chart is not null)
         {
-            throw new FormatException($"--file: {o.File} does not exist.");
+            PathChecks.OutputFile("--chart", Chart);
+            PathChecks.OutputFile("--chart", MapChart!);
         }
 
-        if (o.Partitions < 1)
+        if (!TopicName().IsMatch(Topic))
         {
-            throw new FormatException("--partitions must be at least 1.");
+            throw new UsageException($"--topic: '{Topic}' is not a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -).");
         }
 
-        return o;
+        // The file comes first so that -X overrides it whatever the order on the line.
+        var settings = new KafkaSettings();
+        if (KafkaConfigFile is not null)
+        {
+            settings.AddFile("--kafka-config", KafkaConfigFile);
+        }
+
+        foreach (var setting in _kafkaSettingArgs)
+        {
+            settings.Add("-X", setting);
+        }
+
+        KafkaSettings = settings;
+
+        if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw new UsageException("--bootstrap-servers: give host:port[,host:port...].");
+        }
+
+        BootstrapServers ??= KafkaSettings["bootstrap.servers"];
     }
 
     public CrimeStreamerOptions ToStreamerOptions() => new()
@@ -109,4 +142,10 @@ internal sealed class DemoOptions
         Seed = Seed,
         SimulationStart = Start,
     };
+
+    /// <summary>The replay speed for messages: "as fast as possible" or e.g. "345,600x".</summary>
+    public string Speed => AsFastAsPossible ? "as fast as possible" : string.Create(CultureInfo.InvariantCulture, $"{Acceleration:#,0.###}x");
+
+    [GeneratedRegex("^[a-zA-Z0-9._-]{1,249}$")]
+    private static partial Regex TopicName();
 }

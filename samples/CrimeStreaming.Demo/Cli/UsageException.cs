@@ -1,0 +1,4 @@
+namespace CrimeStreaming.Cli;
+
+/// <summary>A command line that cannot be run as given: printed as one <c>error: …</c> line, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
