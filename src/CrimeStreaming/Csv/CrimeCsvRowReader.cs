@@ -1,38 +1,27 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace CrimeStreaming.Csv;
 
-/// <summary>Turns CsvHelper's raw rows into records or row errors; owns the parser and the column indexes.</summary>
+/// <summary>Turns raw CSV rows into records or row errors; owns the tokenizer and the column indexes.</summary>
 internal sealed class CrimeCsvRowReader : IDisposable
 {
     private const int MaxRawValueLength = 200;
 
     private readonly string _source;
     private readonly CrimeCsvOptions _options;
-    private readonly CsvParser _parser;
+    private readonly TextReader _reader;
+    private readonly CsvRowParser _parser;
+    private readonly DescriptionPrefilter? _prefilter;
     private ColumnMap _columns = null!;
     private int _fieldCount;
-    private long _previousRawRow;
-    private long _previousRow;
-    private string? _badData;
-    private readonly DescriptionPrefilter? _prefilter;
 
     public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options, DescriptionPrefilter? prefilter = null)
     {
         _source = source;
         _options = options;
         _prefilter = prefilter;
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            BadDataFound = args => _badData ??= args.Field,
-            MaxFieldSize = options.MaxFieldLength,
-            DetectColumnCountChanges = false,
-            IgnoreBlankLines = true,
-            CacheFields = false,
-        };
-        _parser = new CsvParser(reader, config);
+        _reader = reader;
+        _parser = new CsvRowParser(reader, options.MaxFieldLength);
     }
 
     public enum Outcome
@@ -46,28 +35,27 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Filtered,
     }
 
+    /// <summary>Physical lines read so far (header and blank lines included).</summary>
+    public long LinesRead => _parser.LinesRead;
+
     /// <summary>Reads the header and resolves the schema; <see langword="false"/> for an empty file.</summary>
     public bool ReadHeader()
     {
-        bool any;
-        try
-        {
-            any = _parser.Read();
-        }
-        catch (CsvHelperException e)
-        {
-            throw new CrimeSchemaException(_source, $"the header line cannot be read as CSV: {e.GetType().Name}.");
-        }
-
-        if (!any)
+        var result = _parser.Read();
+        if (result == CsvRowParser.Result.End)
         {
             return false;
+        }
+
+        if (result != CsvRowParser.Result.Row)
+        {
+            throw new CrimeSchemaException(_source, $"the header line is longer than {_options.MaxFieldLength:N0} characters per field; it cannot be read as CSV.");
         }
 
         var header = new string[_parser.Count];
         for (var i = 0; i < header.Length; i++)
         {
-            header[i] = CrimeCsvSchema.Normalize(_parser[i] ?? string.Empty);
+            header[i] = CrimeCsvSchema.Normalize(_parser[i]);
         }
 
         var schema = _options.Schema ?? CrimeCsvSchema.Detect(header);
@@ -85,8 +73,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
         _columns = new ColumnMap(schema, header);
         _fieldCount = header.Length;
-        _previousRawRow = _parser.RawRow;
-        _previousRow = _parser.Row;
         return true;
     }
 
@@ -94,34 +80,43 @@ internal sealed class CrimeCsvRowReader : IDisposable
     {
         record = null;
         error = null;
-        _badData = null;
-        var line = _previousRawRow + 1;
-        try
+        var result = _parser.Read();
+        var line = _parser.StartLine;
+        switch (result)
         {
-            if (!_parser.Read())
-            {
+            case CsvRowParser.Result.End:
                 return Outcome.End;
-            }
-        }
-        catch (CsvHelperException e)
-        {
-            var kind = e is MaxFieldSizeException ? "field too long" : "unreadable CSV";
-            error = new RowError(_source, line, null, null, kind,
-                $"{(e is MaxFieldSizeException ? $"a field is longer than {_options.MaxFieldLength:N0} characters (an unterminated quote?)" : e.GetType().Name)}; the rest of the file from line {line} cannot be read reliably and was not read.");
-            return Outcome.FatalError;
+            case CsvRowParser.Result.TooLong:
+                error = new RowError(_source, line, null, null, _parser.RowTooLong ? "row too long" : "field too long",
+                    $"{(_parser.RowTooLong ? "the row is" : "a field is")} longer than {(_parser.RowTooLong ? "its limit" : $"{_options.MaxFieldLength:N0} characters")} (CrimeCsvOptions.MaxFieldLength); {Lines(line, _parser.EndLine)} skipped, reading resumed after it.")
+                {
+                    EndLine = _parser.EndLine,
+                };
+                return Outcome.Error;
+            case CsvRowParser.Result.Unrecoverable:
+                if (_options.OnRowError == RowErrorPolicy.Skip)
+                {
+                    _parser.SkipToEnd(); // account for every line, although none can be read as rows
+                }
+
+                var last = Math.Max(line, _parser.LinesRead);
+                error = new RowError(_source, line, null, null, _parser.RowTooLong ? "row too long" : "field too long",
+                    $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably, so lines {line}-{last} were not read.")
+                {
+                    EndLine = last,
+                };
+                return Outcome.FatalError;
         }
 
-        // Blank lines are skipped by the parser but still count as lines.
-        line += Math.Max(0, _parser.Row - _previousRow - 1);
-        var endLine = _parser.RawRow;
-        _previousRawRow = endLine;
-        _previousRow = _parser.Row;
-
+        var endLine = _parser.EndLine;
         if (_parser.Count != _fieldCount)
         {
-            var span = endLine > line + 1 ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
+            var span = endLine > line ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
             error = new RowError(_source, line, null, Truncate(_parser.Count > 0 ? _parser[0] : null), "wrong field count",
-                $"expected {_fieldCount} fields, found {_parser.Count}{span}.");
+                $"expected {_fieldCount} fields, found {_parser.Count}{span}.")
+            {
+                EndLine = endLine,
+            };
             return Outcome.Error;
         }
 
@@ -130,17 +125,27 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Outcome.Filtered;
         }
 
-        error = Parse(line, out record);
-        if (error is null && _badData is not null)
+        if (_parser.MalformedQuoting)
         {
-            error = new RowError(_source, line, null, Truncate(_badData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
-            record = null;
+            error = new RowError(_source, line, null, Truncate(_parser[_parser.MalformedField]), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.")
+            {
+                EndLine = endLine,
+            };
+            return Outcome.Error;
+        }
+
+        error = Parse(line, out record);
+        if (error is not null && endLine != line)
+        {
+            error = error with { EndLine = endLine };
         }
 
         return error is null ? Outcome.Record : Outcome.Error;
     }
 
-    public void Dispose() => _parser.Dispose();
+    private static string Lines(long first, long last) => first == last ? $"line {first}" : $"lines {first}-{last}";
+
+    public void Dispose() => _reader.Dispose();
 
     private RowError? Parse(long line, out CrimeRecord? record)
     {
@@ -159,6 +164,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Invalid(line, c.Schema.DateOccurred, dateOccurredText, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
         }
 
+        if (OutOfRange(line, c.Schema.DateOccurred, dateOccurredText, dateOccurred) is { } dateOccurredError)
+        {
+            return dateOccurredError;
+        }
+
         var timeText = Field(c.TimeOccurred);
         if (!CrimeValueParser.TryParseTimeOfDay(timeText, out var timeOccurred))
         {
@@ -174,6 +184,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
                 if (!CrimeValueParser.TryParseDate(text, out var d))
                 {
                     return Invalid(line, c.Schema.DateReported!, text, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
+                }
+
+                if (OutOfRange(line, c.Schema.DateReported!, text, d) is { } dateReportedError)
+                {
+                    return dateReportedError;
                 }
 
                 dateReported = d;
@@ -279,7 +294,12 @@ internal sealed class CrimeCsvRowReader : IDisposable
         return null;
     }
 
-    private string Field(int index) => _parser[index] ?? string.Empty;
+    private RowError? OutOfRange(long line, string field, string text, DateOnly date) =>
+        date < _options.EarliestDate || date > _options.LatestDate
+            ? Invalid(line, field, text, "date out of range", $"expected a date from {_options.EarliestDate:yyyy-MM-dd} to {_options.LatestDate:yyyy-MM-dd} (CrimeCsvOptions.EarliestDate and LatestDate).")
+            : null;
+
+    private string Field(int index) => _parser[index];
 
     private string? Optional(int index)
     {
@@ -289,7 +309,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
         }
 
         var text = _parser[index];
-        return string.IsNullOrEmpty(text) ? null : text;
+        return text.Length == 0 ? null : text;
     }
 
 
