@@ -51,6 +51,13 @@ public static class CrimeCsvReader
         return ReadFileIterator(path, options, statistics, cancellationToken, prefilter);
     }
 
+    /// <summary>Streams the records read from <paramref name="reader"/>, dropping rows on their description alone before parsing the rest.</summary>
+    internal static IEnumerable<CrimeRecord> Read(TextReader reader, string sourceName, CrimeCsvOptions options, CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        return ReadIterator(reader, sourceName, options, statistics, cancellationToken, prefilter);
+    }
+
     private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

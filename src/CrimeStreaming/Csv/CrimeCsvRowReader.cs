@@ -135,12 +135,40 @@ internal sealed class CrimeCsvRowReader : IDisposable
         }
 
         error = Parse(line, out record);
-        if (error is not null && endLine != line)
+        if (error is null && endLine > line)
         {
-            error = error with { EndLine = endLine };
+            error = LineBreakInSingleLineField(line);
+        }
+
+        if (error is not null)
+        {
+            record = null;
+            if (endLine != line)
+            {
+                error = error with { EndLine = endLine };
+            }
         }
 
         return error is null ? Outcome.Record : Outcome.Error;
+    }
+
+    /// <summary>
+    /// A row spanning lines is legitimate when a quoted text field holds line breaks, but an identifier, code or name
+    /// never does: one there means a quote opened on one line and closed on a later one, whose lines were swallowed.
+    /// </summary>
+    private RowError? LineBreakInSingleLineField(long line)
+    {
+        var c = _columns;
+        foreach (var (index, name) in (ReadOnlySpan<(int, string)>)[(c.DrNumber, c.Schema.DrNumber), (c.AreaId, c.Schema.AreaId), (c.AreaName, c.Schema.AreaName), (c.CrimeCode, c.Schema.CrimeCode), (c.CrimeDescription, c.Schema.CrimeDescription)])
+        {
+            var value = _parser[index];
+            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                return Invalid(line, name, value, "line break in field", $"the row spans lines {line}-{_parser.EndLine} and '{name}' holds a line break, so a quote is probably not closed where it should be.");
+            }
+        }
+
+        return null;
     }
 
     private static string Lines(long first, long last) => first == last ? $"line {first}" : $"lines {first}-{last}";
