@@ -145,6 +145,11 @@ internal sealed class CsvRowParser
                     }
 
                     var i = _buffer.AsSpan(_pos, _end - _pos).IndexOfAny(QuotedStops);
+                    if (i != 0 || _buffer[_pos] == '"')
+                    {
+                        _lineOpen = true; // text after a line break inside quotes opens the next line
+                    }
+
                     if (i < 0)
                     {
                         _pos = _end;
