@@ -1,27 +1,53 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace CrimeStreaming.Csv;
 
-/// <summary>Turns raw CSV rows into records or row errors; owns the tokenizer and the column indexes.</summary>
+/// <summary>Turns CsvHelper's raw rows into records or row errors; owns the parser and the column indexes.</summary>
+/// <remarks>
+/// <para>CsvHelper tokenizes. Physical lines come from the <see cref="LineTrackingReader"/> it reads through: a row
+/// spans the lines of its first and last characters (CsvHelper's <see cref="CsvParser.CharCount"/>), so blank lines,
+/// line breaks inside quotes and every line ending are accounted for exactly.</para>
+/// <para>A field longer than <see cref="CrimeCsvOptions.MaxFieldLength"/> makes CsvHelper throw part-way through it.
+/// Outside quotes its row is skipped: further reads carry CsvHelper through the rest of the field (the pieces are
+/// dropped) to the end of the row, quoted fields after it included, and reading resumes. Inside quotes the end of the
+/// row cannot be told from an unterminated quote, so reading stops with a fatal error.</para>
+/// </remarks>
 internal sealed class CrimeCsvRowReader : IDisposable
 {
     private const int MaxRawValueLength = 200;
 
     private readonly string _source;
     private readonly CrimeCsvOptions _options;
-    private readonly TextReader _reader;
-    private readonly CsvRowParser _parser;
+    private readonly LineTrackingReader _lines;
+    private readonly CsvParser _parser;
     private readonly DescriptionPrefilter? _prefilter;
+    private readonly long _maxRowLength;
     private ColumnMap _columns = null!;
     private int _fieldCount;
+    private string? _badData;
+    private long _quotedLineBreaks;
+    private Attempt? _pending;
 
     public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options, DescriptionPrefilter? prefilter = null)
     {
         _source = source;
         _options = options;
         _prefilter = prefilter;
-        _reader = reader;
-        _parser = new CsvRowParser(reader, options.MaxFieldLength);
+        _maxRowLength = Math.Max(4L * options.MaxFieldLength, 1 << 20);
+        _lines = new LineTrackingReader(reader);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            // Every malformed field holds a quote; the check ignores the flag CsvHelper can carry over to the first
+            // field after a field it stopped in (see Overflowed).
+            BadDataFound = args => _badData ??= args.Field.Contains('"', StringComparison.Ordinal) ? args.Field : null,
+            MaxFieldSize = options.MaxFieldLength,
+            DetectColumnCountChanges = false,
+            IgnoreBlankLines = true,
+            CacheFields = false,
+        };
+        _parser = new CsvParser(_lines, config);
     }
 
     public enum Outcome
@@ -35,27 +61,39 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Filtered,
     }
 
+    private enum Step
+    {
+        End,
+        Row,
+
+        /// <summary>CsvHelper stopped inside a field longer than the limit.</summary>
+        Overflow,
+
+        /// <summary>CsvHelper failed otherwise.</summary>
+        Unreadable,
+    }
+
     /// <summary>Physical lines read so far (header and blank lines included).</summary>
-    public long LinesRead => _parser.LinesRead;
+    public long LinesRead => _lines.LinesRead;
 
     /// <summary>Reads the header and resolves the schema; <see langword="false"/> for an empty file.</summary>
     public bool ReadHeader()
     {
-        var result = _parser.Read();
-        if (result == CsvRowParser.Result.End)
+        var first = Read();
+        switch (first.Step)
         {
-            return false;
-        }
-
-        if (result != CsvRowParser.Result.Row)
-        {
-            throw new CrimeSchemaException(_source, $"the header line is longer than {_options.MaxFieldLength:N0} characters per field; it cannot be read as CSV.");
+            case Step.End:
+                return false;
+            case Step.Overflow:
+                throw new CrimeSchemaException(_source, $"the header line has a field longer than {_options.MaxFieldLength:N0} characters; it cannot be read as CSV.");
+            case Step.Unreadable:
+                throw new CrimeSchemaException(_source, $"the header line cannot be read as CSV: {first.Failure}.");
         }
 
         var header = new string[_parser.Count];
         for (var i = 0; i < header.Length; i++)
         {
-            header[i] = CrimeCsvSchema.Normalize(_parser[i]);
+            header[i] = CrimeCsvSchema.Normalize(_parser[i] ?? string.Empty);
         }
 
         var schema = _options.Schema ?? CrimeCsvSchema.Detect(header);
@@ -80,37 +118,35 @@ internal sealed class CrimeCsvRowReader : IDisposable
     {
         record = null;
         error = null;
-        var result = _parser.Read();
-        var line = _parser.StartLine;
-        switch (result)
+        _badData = null;
+        var attempt = _pending ?? Read();
+        _pending = null;
+        switch (attempt.Step)
         {
-            case CsvRowParser.Result.End:
+            case Step.End:
                 return Outcome.End;
-            case CsvRowParser.Result.TooLong:
-                error = new RowError(_source, line, null, null, _parser.RowTooLong ? "row too long" : "field too long",
-                    $"{(_parser.RowTooLong ? "the row is" : "a field is")} longer than {(_parser.RowTooLong ? "its limit" : $"{_options.MaxFieldLength:N0} characters")} (CrimeCsvOptions.MaxFieldLength); {Lines(line, _parser.EndLine)} skipped, reading resumed after it.")
-                {
-                    EndLine = _parser.EndLine,
-                };
-                return Outcome.Error;
-            case CsvRowParser.Result.Unrecoverable:
-                if (_options.OnRowError == RowErrorPolicy.Skip)
-                {
-                    _parser.SkipToEnd(); // account for every line, although none can be read as rows
-                }
-
-                var last = Math.Max(line, _parser.LinesRead);
-                error = new RowError(_source, line, null, null, _parser.RowTooLong ? "row too long" : "field too long",
-                    $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably, so lines {line}-{last} were not read.")
-                {
-                    EndLine = last,
-                };
-                return Outcome.FatalError;
+            case Step.Overflow:
+                return Overflowed(attempt, out error);
+            case Step.Unreadable:
+                var at = _lines.LineAt(attempt.Start);
+                return Fatal(at, $"{attempt.Failure}: CsvHelper cannot read on", out error);
         }
 
-        var endLine = _parser.EndLine;
+        var line = _lines.LineAt(attempt.Start);
+        if (_parser.CharCount - attempt.Start > _maxRowLength)
+        {
+            var last = EndLine(attempt);
+            error = new RowError(_source, line, null, null, "row too long",
+                $"the row is longer than {_maxRowLength:N0} characters (4 × CrimeCsvOptions.MaxFieldLength, at least 1,048,576); {Lines(line, last)} skipped, reading resumed after it.")
+            {
+                EndLine = last,
+            };
+            return Outcome.Error;
+        }
+
         if (_parser.Count != _fieldCount)
         {
+            var endLine = attempt.SpansLines ? EndLine(attempt) : line;
             var span = endLine > line ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
             error = new RowError(_source, line, null, Truncate(_parser.Count > 0 ? _parser[0] : null), "wrong field count",
                 $"expected {_fieldCount} fields, found {_parser.Count}{span}.")
@@ -125,46 +161,166 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Outcome.Filtered;
         }
 
-        if (_parser.MalformedQuoting)
+        error = Parse(line, out record);
+        if (error is null && _badData is not null)
         {
-            error = new RowError(_source, line, null, Truncate(_parser[_parser.MalformedField]), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.")
-            {
-                EndLine = endLine,
-            };
-            return Outcome.Error;
+            error = new RowError(_source, line, null, Truncate(_badData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
         }
 
-        error = Parse(line, out record);
-        if (error is null && endLine > line)
+        if (error is null && attempt.SpansLines)
         {
-            error = LineBreakInSingleLineField(line);
+            error = LineBreakInSingleLineField(line, EndLine(attempt));
         }
 
         if (error is not null)
         {
             record = null;
-            if (endLine != line)
+            if (attempt.SpansLines)
             {
-                error = error with { EndLine = endLine };
+                error = error with { EndLine = EndLine(attempt) };
             }
         }
 
         return error is null ? Outcome.Record : Outcome.Error;
     }
 
+    public void Dispose() => _parser.Dispose();
+
+    /// <summary>One call of CsvHelper's <see cref="CsvParser.Read"/>, with where the row started.</summary>
+    private Attempt Read()
+    {
+        var charsBefore = _parser.CharCount;
+        var rowBefore = _parser.Row;
+        var step = Step.Row;
+        string? raw = null;
+        string? failure = null;
+        try
+        {
+            if (!_parser.Read())
+            {
+                step = Step.End;
+            }
+        }
+        catch (MaxFieldSizeException)
+        {
+            step = Step.Overflow;
+            raw = _parser.RawRecord;
+        }
+        catch (CsvHelperException e)
+        {
+            step = Step.Unreadable;
+            failure = e.GetType().Name;
+        }
+
+        // CsvHelper counts a skipped blank line in Row and RawRow, a line break inside quotes in RawRow only.
+        var blankLines = _parser.Row - rowBefore - 1;
+        var quotedLineBreaks = (long)_parser.RawRow - _parser.Row;
+        var spansLines = quotedLineBreaks != _quotedLineBreaks;
+        _quotedLineBreaks = quotedLineBreaks;
+
+        // The row starts where the last one ended unless blank lines came first (rare: only then is RawRecord built).
+        var start = charsBefore;
+        if (raw is not null)
+        {
+            start = _parser.CharCount - raw.Length;
+        }
+        else if (blankLines > 0 && step != Step.End)
+        {
+            start = _parser.CharCount - _parser.RawRecord.Length;
+        }
+
+        return new Attempt(step, start, charsBefore, blankLines, spansLines, raw, failure);
+    }
+
+    /// <summary>The line of the last character CsvHelper consumed for the current row.</summary>
+    private long EndLine(Attempt attempt) => _lines.LineAt(Math.Max(attempt.Start, _parser.CharCount - 1));
+
+    /// <summary>
+    /// CsvHelper threw <see cref="MaxFieldSizeException"/> with its position one character past the limit in a field:
+    /// decides whether the row can be skipped and reading resumed, and finds where the row ends.
+    /// </summary>
+    private Outcome Overflowed(Attempt attempt, out RowError error)
+    {
+        var line = _lines.LineAt(attempt.Start);
+        long end;
+        while (true)
+        {
+            // The field began MaxFieldLength + 1 characters before the one CsvHelper stopped at (and consumed).
+            var raw = attempt.Raw!;
+            var fieldStart = raw.Length - _options.MaxFieldLength - 2;
+            if (fieldStart >= 0 && raw[fieldStart] == '"')
+            {
+                return Fatal(line, $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably", out error);
+            }
+
+            if (raw[^1] is '\r' or '\n')
+            {
+                end = _lines.LineAt(_parser.CharCount - 1); // the field ended the row
+                break;
+            }
+
+            // Outside quotes: read on through the rest of the field, dropping it, to the end of the row.
+            var tail = Read();
+            if (tail.BlankLines > 0)
+            {
+                // A line end right after the character consumed: CsvHelper took it for a blank line, so the row ended
+                // there and what it read after is the next row.
+                end = _lines.LineAt(tail.CharsBefore);
+                _pending = tail.Step == Step.End ? null : tail;
+                break;
+            }
+
+            if (tail.Step is Step.Row or Step.End)
+            {
+                end = EndLine(attempt);
+                break;
+            }
+
+            if (tail.Step == Step.Unreadable)
+            {
+                return Fatal(line, $"{tail.Failure}: CsvHelper cannot read on", out error);
+            }
+
+            attempt = tail;
+        }
+
+        error = new RowError(_source, line, null, null, "field too long",
+            $"a field is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength); {Lines(line, end)} skipped, reading resumed after it.")
+        {
+            EndLine = end,
+        };
+        return Outcome.Error;
+    }
+
+    /// <summary>Reading cannot go on: names every line not read (reading the rest only to count it, unless the error is thrown).</summary>
+    private Outcome Fatal(long line, string why, out RowError error)
+    {
+        if (_options.OnRowError == RowErrorPolicy.Skip)
+        {
+            _lines.Drain();
+        }
+
+        var last = Math.Max(line, _lines.LinesRead);
+        error = new RowError(_source, line, null, null, "field too long", $"{why}, so lines {line}-{last} were not read.")
+        {
+            EndLine = last,
+        };
+        return Outcome.FatalError;
+    }
+
     /// <summary>
     /// A row spanning lines is legitimate when a quoted text field holds line breaks, but an identifier, code or name
     /// never does: one there means a quote opened on one line and closed on a later one, whose lines were swallowed.
     /// </summary>
-    private RowError? LineBreakInSingleLineField(long line)
+    private RowError? LineBreakInSingleLineField(long line, long endLine)
     {
         var c = _columns;
         foreach (var (index, name) in (ReadOnlySpan<(int, string)>)[(c.DrNumber, c.Schema.DrNumber), (c.AreaId, c.Schema.AreaId), (c.AreaName, c.Schema.AreaName), (c.CrimeCode, c.Schema.CrimeCode), (c.CrimeDescription, c.Schema.CrimeDescription)])
         {
-            var value = _parser[index];
+            var value = _parser[index] ?? string.Empty;
             if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
             {
-                return Invalid(line, name, value, "line break in field", $"the row spans lines {line}-{_parser.EndLine} and '{name}' holds a line break, so a quote is probably not closed where it should be.");
+                return Invalid(line, name, value, "line break in field", $"the row spans lines {line}-{endLine} and '{name}' holds a line break, so a quote is probably not closed where it should be.");
             }
         }
 
@@ -173,7 +329,8 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
     private static string Lines(long first, long last) => first == last ? $"line {first}" : $"lines {first}-{last}";
 
-    public void Dispose() => _reader.Dispose();
+    /// <summary>One read of CsvHelper: what came of it and where its row started.</summary>
+    private readonly record struct Attempt(Step Step, long Start, long CharsBefore, int BlankLines, bool SpansLines, string? Raw, string? Failure);
 
     private RowError? Parse(long line, out CrimeRecord? record)
     {
@@ -327,7 +484,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
             ? Invalid(line, field, text, "date out of range", $"expected a date from {_options.EarliestDate:yyyy-MM-dd} to {_options.LatestDate:yyyy-MM-dd} (CrimeCsvOptions.EarliestDate and LatestDate).")
             : null;
 
-    private string Field(int index) => _parser[index];
+    private string Field(int index) => _parser[index] ?? string.Empty;
 
     private string? Optional(int index)
     {
@@ -337,7 +494,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
         }
 
         var text = _parser[index];
-        return text.Length == 0 ? null : text;
+        return string.IsNullOrEmpty(text) ? null : text;
     }
 
 
