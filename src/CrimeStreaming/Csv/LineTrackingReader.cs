@@ -20,6 +20,7 @@ internal sealed class LineTrackingReader(TextReader inner) : TextReader
     private long _lineEnds;
     private char _last;
     private bool _draining;
+    private bool _carriedCr;
 
     /// <summary>Physical lines handed out so far (all of them once the parser or <see cref="Drain"/> reached the end).</summary>
     public long LinesRead => _lineEnds + (_delivered > 0 && _last is not ('\r' or '\n') ? 1 : 0);
@@ -49,30 +50,50 @@ internal sealed class LineTrackingReader(TextReader inner) : TextReader
         }
     }
 
-    public override int Peek() => inner.Peek();
+    public override int Peek() => _carriedCr ? '\r' : inner.Peek();
 
     public override int Read()
     {
-        var c = inner.Read();
-        if (c >= 0)
-        {
-            Span<char> one = [(char)c];
-            Track(one);
-        }
-
-        return c;
+        Span<char> one = stackalloc char[1];
+        return Read(one) == 1 ? one[0] : -1;
     }
 
-    public override int Read(char[] buffer, int index, int count)
-    {
-        var n = inner.Read(buffer, index, count);
-        Track(buffer.AsSpan(index, n));
-        return n;
-    }
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
 
     public override int Read(Span<char> buffer)
     {
-        var n = inner.Read(buffer);
+        // A chunk never ends with a \r while more text follows: CsvHelper 33 miscounts a blank \r\n line (its Row,
+        // RawRow and CharCount) when the \r and the \n come in two reads, so the \r is held back for the next read.
+        var n = 0;
+        if (_carriedCr && !buffer.IsEmpty)
+        {
+            buffer[0] = '\r';
+            _carriedCr = false;
+            n = 1;
+        }
+
+        while (n < buffer.Length)
+        {
+            var read = inner.Read(buffer[n..]);
+            if (read == 0)
+            {
+                break;
+            }
+
+            n += read;
+            if (buffer[n - 1] != '\r')
+            {
+                break;
+            }
+
+            if (n > 1)
+            {
+                _carriedCr = true;
+                n--;
+                break;
+            }
+        }
+
         Track(buffer[..n]);
         return n;
     }
