@@ -13,7 +13,7 @@ namespace CrimeStreaming.Csv;
 /// names the first and last line of its row (<see cref="RowError.Line"/>, <see cref="RowError.EndLine"/>), so a quote
 /// opened on one line and closed on the next names both.</para>
 /// <para>A field longer than <see cref="CrimeCsvOptions.MaxFieldLength"/> outside quotes skips its row (the rest of it is
-/// scanned, not kept) and reading resumes at the next row. Inside quotes (usually an unterminated quote) the end of the
+/// read through, not kept) and reading resumes at the next row. Inside quotes (usually an unterminated quote) the end of the
 /// row cannot be found reliably: reading stops with the error recorded as <see cref="CsvReadStatistics.FatalError"/>
 /// (with <see cref="RowErrorPolicy.Throw"/>, thrown), so a stopped read is never mistaken for a complete one.</para>
 /// <para>Dates outside <see cref="CrimeCsvOptions.EarliestDate"/>..<see cref="CrimeCsvOptions.LatestDate"/> are row
