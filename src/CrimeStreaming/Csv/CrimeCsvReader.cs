@@ -1,8 +1,7 @@
 namespace CrimeStreaming.Csv;
 
 /// <summary>
-/// Streams <see cref="CrimeRecord"/>s out of an LAPD-style crime CSV file (CsvHelper's parser; the file is never
-/// loaded whole). Detects the schema from the header, or uses the one given.
+/// Streams <see cref="CrimeRecord"/>s out of an LAPD-style crime CSV file (RFC 4180; the file is never loaded whole). Detects the schema from the header, or uses the one given.
 /// </summary>
 /// <remarks>
 /// <para>Every data row read is counted in the <see cref="CsvReadStatistics"/> passed in: either it becomes a record or
@@ -10,8 +9,15 @@ namespace CrimeStreaming.Csv;
 /// <see cref="RowErrorPolicy.Throw"/> the same error is thrown as a <see cref="CrimeDataException"/>.</para>
 /// <para>A header lacking required columns throws <see cref="CrimeSchemaException"/> at once, naming the missing
 /// columns and the known schemas. An empty file yields no records.</para>
-/// <para>A field longer than <see cref="CrimeCsvOptions.MaxFieldLength"/> (usually an unterminated quote) ends the
-/// reading with an error recorded for the row where it starts: nothing after it can be read reliably.</para>
+/// <para>Every physical line is accounted for: <see cref="CsvReadStatistics.LinesRead"/> counts them, and a row error
+/// names the first and last line of its row (<see cref="RowError.Line"/>, <see cref="RowError.EndLine"/>), so a quote
+/// opened on one line and closed on the next names both.</para>
+/// <para>A field longer than <see cref="CrimeCsvOptions.MaxFieldLength"/> outside quotes skips its row (the rest of it is
+/// read through, not kept) and reading resumes at the next row. Inside quotes (usually an unterminated quote) the end of the
+/// row cannot be found reliably: reading stops with the error recorded as <see cref="CsvReadStatistics.FatalError"/>
+/// (with <see cref="RowErrorPolicy.Throw"/>, thrown), so a stopped read is never mistaken for a complete one.</para>
+/// <para>Dates outside <see cref="CrimeCsvOptions.EarliestDate"/>..<see cref="CrimeCsvOptions.LatestDate"/> are row
+/// errors (<c>date out of range</c>).</para>
 /// </remarks>
 public static class CrimeCsvReader
 {
@@ -45,6 +51,13 @@ public static class CrimeCsvReader
         return ReadFileIterator(path, options, statistics, cancellationToken, prefilter);
     }
 
+    /// <summary>Streams the records read from <paramref name="reader"/>, dropping rows on their description alone before parsing the rest.</summary>
+    internal static IEnumerable<CrimeRecord> Read(TextReader reader, string sourceName, CrimeCsvOptions options, CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        return ReadIterator(reader, sourceName, options, statistics, cancellationToken, prefilter);
+    }
+
     private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -58,47 +71,64 @@ public static class CrimeCsvReader
     private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, CsvReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
     {
         using var rows = new CrimeCsvRowReader(reader, sourceName, options, prefilter);
-        if (!rows.ReadHeader())
+        var linesCounted = 0L;
+        try
         {
-            yield break;
+            if (!rows.ReadHeader())
+            {
+                yield break;
+            }
+
+            var n = 0;
+            while (true)
+            {
+                if ((++n & 0x3FF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var outcome = rows.Next(out var record, out var error);
+                if (outcome == CrimeCsvRowReader.Outcome.End)
+                {
+                    yield break;
+                }
+
+                statistics.OnRowRead();
+                if ((n & 0xFFFF) == 0)
+                {
+                    // Publish line progress now and then, so live views see it on long files.
+                    statistics.OnLinesRead(rows.LinesRead - linesCounted);
+                    linesCounted = rows.LinesRead;
+                }
+
+                if (outcome == CrimeCsvRowReader.Outcome.Filtered)
+                {
+                    statistics.OnRowPrefiltered(); // and counted by the prefilter's owner as filtered out
+                    continue;
+                }
+
+                if (outcome == CrimeCsvRowReader.Outcome.Record)
+                {
+                    yield return record!;
+                    continue;
+                }
+
+                if (options.OnRowError == RowErrorPolicy.Throw)
+                {
+                    throw new CrimeDataException(error!);
+                }
+
+                statistics.OnRowSkipped(error!);
+                if (outcome == CrimeCsvRowReader.Outcome.FatalError)
+                {
+                    statistics.OnReadingStopped(error!);
+                    yield break;
+                }
+            }
         }
-
-        var n = 0;
-        while (true)
+        finally
         {
-            if ((++n & 0x3FF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var outcome = rows.Next(out var record, out var error);
-            if (outcome == CrimeCsvRowReader.Outcome.End)
-            {
-                yield break;
-            }
-
-            statistics.OnRowRead();
-            if (outcome == CrimeCsvRowReader.Outcome.Filtered)
-            {
-                continue; // counted by the prefilter's owner as filtered out
-            }
-
-            if (outcome == CrimeCsvRowReader.Outcome.Record)
-            {
-                yield return record!;
-                continue;
-            }
-
-            if (options.OnRowError == RowErrorPolicy.Throw)
-            {
-                throw new CrimeDataException(error!);
-            }
-
-            statistics.OnRowSkipped(error!);
-            if (outcome == CrimeCsvRowReader.Outcome.FatalError)
-            {
-                yield break;
-            }
+            statistics.OnLinesRead(rows.LinesRead - linesCounted);
         }
     }
 }

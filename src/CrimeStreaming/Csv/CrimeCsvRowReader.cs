@@ -5,34 +5,49 @@ using CsvHelper.Configuration;
 namespace CrimeStreaming.Csv;
 
 /// <summary>Turns CsvHelper's raw rows into records or row errors; owns the parser and the column indexes.</summary>
+/// <remarks>
+/// <para>CsvHelper tokenizes. Physical lines come from the <see cref="LineTrackingReader"/> it reads through: a row
+/// spans the lines of its first and last characters (CsvHelper's <see cref="CsvParser.CharCount"/>), so blank lines,
+/// line breaks inside quotes and every line ending are accounted for exactly.</para>
+/// <para>A field longer than <see cref="CrimeCsvOptions.MaxFieldLength"/> makes CsvHelper throw part-way through it.
+/// Outside quotes its row is skipped: further reads carry CsvHelper through the rest of the field (the pieces are
+/// dropped) to the end of the row, quoted fields after it included, and reading resumes. Inside quotes the end of the
+/// row cannot be told from an unterminated quote, so reading stops with a fatal error.</para>
+/// </remarks>
 internal sealed class CrimeCsvRowReader : IDisposable
 {
     private const int MaxRawValueLength = 200;
 
     private readonly string _source;
     private readonly CrimeCsvOptions _options;
+    private readonly LineTrackingReader _lines;
     private readonly CsvParser _parser;
+    private readonly DescriptionPrefilter? _prefilter;
+    private readonly long _maxRowLength;
     private ColumnMap _columns = null!;
     private int _fieldCount;
-    private long _previousRawRow;
-    private long _previousRow;
     private string? _badData;
-    private readonly DescriptionPrefilter? _prefilter;
+    private long _quotedLineBreaks;
+    private Attempt? _pending;
 
     public CrimeCsvRowReader(TextReader reader, string source, CrimeCsvOptions options, DescriptionPrefilter? prefilter = null)
     {
         _source = source;
         _options = options;
         _prefilter = prefilter;
+        _maxRowLength = Math.Max(4L * options.MaxFieldLength, 1 << 20);
+        _lines = new LineTrackingReader(reader);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            BadDataFound = args => _badData ??= args.Field,
+            // Every malformed field holds a quote; the check ignores the flag CsvHelper can carry over to the first
+            // field after a field it stopped in (see Overflowed).
+            BadDataFound = args => _badData ??= args.Field.Contains('"', StringComparison.Ordinal) ? args.Field : null,
             MaxFieldSize = options.MaxFieldLength,
             DetectColumnCountChanges = false,
             IgnoreBlankLines = true,
             CacheFields = false,
         };
-        _parser = new CsvParser(reader, config);
+        _parser = new CsvParser(_lines, config);
     }
 
     public enum Outcome
@@ -46,22 +61,33 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Filtered,
     }
 
+    private enum Step
+    {
+        End,
+        Row,
+
+        /// <summary>CsvHelper stopped inside a field longer than the limit.</summary>
+        Overflow,
+
+        /// <summary>CsvHelper failed otherwise.</summary>
+        Unreadable,
+    }
+
+    /// <summary>Physical lines read so far (header and blank lines included).</summary>
+    public long LinesRead => _lines.LinesRead;
+
     /// <summary>Reads the header and resolves the schema; <see langword="false"/> for an empty file.</summary>
     public bool ReadHeader()
     {
-        bool any;
-        try
+        var first = Read();
+        switch (first.Step)
         {
-            any = _parser.Read();
-        }
-        catch (CsvHelperException e)
-        {
-            throw new CrimeSchemaException(_source, $"the header line cannot be read as CSV: {e.GetType().Name}.");
-        }
-
-        if (!any)
-        {
-            return false;
+            case Step.End:
+                return false;
+            case Step.Overflow:
+                throw new CrimeSchemaException(_source, $"the header line has a field longer than {_options.MaxFieldLength:N0} characters; it cannot be read as CSV.");
+            case Step.Unreadable:
+                throw new CrimeSchemaException(_source, $"the header line cannot be read as CSV: {first.Failure}.");
         }
 
         var header = new string[_parser.Count];
@@ -85,8 +111,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
         _columns = new ColumnMap(schema, header);
         _fieldCount = header.Length;
-        _previousRawRow = _parser.RawRow;
-        _previousRow = _parser.Row;
         return true;
     }
 
@@ -95,33 +119,40 @@ internal sealed class CrimeCsvRowReader : IDisposable
         record = null;
         error = null;
         _badData = null;
-        var line = _previousRawRow + 1;
-        try
+        var attempt = _pending ?? Read();
+        _pending = null;
+        switch (attempt.Step)
         {
-            if (!_parser.Read())
-            {
+            case Step.End:
                 return Outcome.End;
-            }
-        }
-        catch (CsvHelperException e)
-        {
-            var kind = e is MaxFieldSizeException ? "field too long" : "unreadable CSV";
-            error = new RowError(_source, line, null, null, kind,
-                $"{(e is MaxFieldSizeException ? $"a field is longer than {_options.MaxFieldLength:N0} characters (an unterminated quote?)" : e.GetType().Name)}; the rest of the file from line {line} cannot be read reliably and was not read.");
-            return Outcome.FatalError;
+            case Step.Overflow:
+                return Overflowed(attempt, out error);
+            case Step.Unreadable:
+                var at = _lines.LineAt(attempt.Start);
+                return Fatal(at, $"{attempt.Failure}: CsvHelper cannot read on", out error);
         }
 
-        // Blank lines are skipped by the parser but still count as lines.
-        line += Math.Max(0, _parser.Row - _previousRow - 1);
-        var endLine = _parser.RawRow;
-        _previousRawRow = endLine;
-        _previousRow = _parser.Row;
+        var line = _lines.LineAt(attempt.Start);
+        if (_parser.CharCount - attempt.Start > _maxRowLength)
+        {
+            var last = EndLine(attempt);
+            error = new RowError(_source, line, null, null, "row too long",
+                $"the row is longer than {_maxRowLength:N0} characters (4 × CrimeCsvOptions.MaxFieldLength, at least 1,048,576); {Lines(line, last)} skipped, reading resumed after it.")
+            {
+                EndLine = last,
+            };
+            return Outcome.Error;
+        }
 
         if (_parser.Count != _fieldCount)
         {
-            var span = endLine > line + 1 ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
+            var endLine = attempt.SpansLines ? EndLine(attempt) : line;
+            var span = endLine > line ? $"; the row spans lines {line}-{endLine}, so a quote is probably not closed" : string.Empty;
             error = new RowError(_source, line, null, Truncate(_parser.Count > 0 ? _parser[0] : null), "wrong field count",
-                $"expected {_fieldCount} fields, found {_parser.Count}{span}.");
+                $"expected {_fieldCount} fields, found {_parser.Count}{span}.")
+            {
+                EndLine = endLine,
+            };
             return Outcome.Error;
         }
 
@@ -134,13 +165,172 @@ internal sealed class CrimeCsvRowReader : IDisposable
         if (error is null && _badData is not null)
         {
             error = new RowError(_source, line, null, Truncate(_badData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
+        }
+
+        if (error is null && attempt.SpansLines)
+        {
+            error = LineBreakInSingleLineField(line, EndLine(attempt));
+        }
+
+        if (error is not null)
+        {
             record = null;
+            if (attempt.SpansLines)
+            {
+                error = error with { EndLine = EndLine(attempt) };
+            }
         }
 
         return error is null ? Outcome.Record : Outcome.Error;
     }
 
     public void Dispose() => _parser.Dispose();
+
+    /// <summary>One call of CsvHelper's <see cref="CsvParser.Read"/>, with where the row started.</summary>
+    private Attempt Read()
+    {
+        var charsBefore = _parser.CharCount;
+        var rowBefore = _parser.Row;
+        var step = Step.Row;
+        string? raw = null;
+        string? failure = null;
+        try
+        {
+            if (!_parser.Read())
+            {
+                step = Step.End;
+            }
+        }
+        catch (MaxFieldSizeException)
+        {
+            step = Step.Overflow;
+            raw = _parser.RawRecord;
+        }
+        catch (CsvHelperException e)
+        {
+            step = Step.Unreadable;
+            failure = e.GetType().Name;
+        }
+
+        // CsvHelper counts a skipped blank line in Row and RawRow, a line break inside quotes in RawRow only.
+        var blankLines = _parser.Row - rowBefore - 1;
+        var quotedLineBreaks = (long)_parser.RawRow - _parser.Row;
+        var spansLines = quotedLineBreaks != _quotedLineBreaks;
+        _quotedLineBreaks = quotedLineBreaks;
+
+        // The row starts where the last one ended unless blank lines came first (rare: only then is RawRecord built).
+        var start = charsBefore;
+        if (raw is not null)
+        {
+            start = _parser.CharCount - raw.Length;
+        }
+        else if (blankLines > 0 && step != Step.End)
+        {
+            start = _parser.CharCount - _parser.RawRecord.Length;
+        }
+
+        return new Attempt(step, start, charsBefore, blankLines, spansLines, raw, failure);
+    }
+
+    /// <summary>The line of the last character CsvHelper consumed for the current row.</summary>
+    private long EndLine(Attempt attempt) => _lines.LineAt(Math.Max(attempt.Start, _parser.CharCount - 1));
+
+    /// <summary>
+    /// CsvHelper threw <see cref="MaxFieldSizeException"/> with its position one character past the limit in a field:
+    /// decides whether the row can be skipped and reading resumed, and finds where the row ends.
+    /// </summary>
+    private Outcome Overflowed(Attempt attempt, out RowError error)
+    {
+        var line = _lines.LineAt(attempt.Start);
+        long end;
+        while (true)
+        {
+            // The field began MaxFieldLength + 1 characters before the one CsvHelper stopped at (and consumed).
+            var raw = attempt.Raw!;
+            var fieldStart = raw.Length - _options.MaxFieldLength - 2;
+            if (fieldStart >= 0 && raw[fieldStart] == '"')
+            {
+                return Fatal(line, $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably", out error);
+            }
+
+            if (raw[^1] is '\r' or '\n')
+            {
+                end = _lines.LineAt(_parser.CharCount - 1); // the field ended the row
+                break;
+            }
+
+            // Outside quotes: read on through the rest of the field, dropping it, to the end of the row.
+            var tail = Read();
+            if (tail.BlankLines > 0)
+            {
+                // A line end right after the character consumed: CsvHelper took it for a blank line, so the row ended
+                // there and what it read after is the next row.
+                end = _lines.LineAt(tail.CharsBefore);
+                _pending = tail.Step == Step.End ? null : tail;
+                break;
+            }
+
+            if (tail.Step is Step.Row or Step.End)
+            {
+                end = EndLine(attempt);
+                break;
+            }
+
+            if (tail.Step == Step.Unreadable)
+            {
+                return Fatal(line, $"{tail.Failure}: CsvHelper cannot read on", out error);
+            }
+
+            attempt = tail;
+        }
+
+        error = new RowError(_source, line, null, null, "field too long",
+            $"a field is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength); {Lines(line, end)} skipped, reading resumed after it.")
+        {
+            EndLine = end,
+        };
+        return Outcome.Error;
+    }
+
+    /// <summary>Reading cannot go on: names every line not read (reading the rest only to count it, unless the error is thrown).</summary>
+    private Outcome Fatal(long line, string why, out RowError error)
+    {
+        if (_options.OnRowError == RowErrorPolicy.Skip)
+        {
+            _lines.Drain();
+        }
+
+        var last = Math.Max(line, _lines.LinesRead);
+        error = new RowError(_source, line, null, null, "field too long", $"{why}, so lines {line}-{last} were not read.")
+        {
+            EndLine = last,
+        };
+        return Outcome.FatalError;
+    }
+
+    /// <summary>
+    /// A row spanning lines is legitimate when a quoted text field holds line breaks, but an identifier, code or name
+    /// never does: one there means a quote opened on one line and closed on a later one, whose lines were swallowed.
+    /// </summary>
+    private RowError? LineBreakInSingleLineField(long line, long endLine)
+    {
+        var c = _columns;
+        foreach (var (index, name) in (ReadOnlySpan<(int, string)>)[(c.DrNumber, c.Schema.DrNumber), (c.AreaId, c.Schema.AreaId), (c.AreaName, c.Schema.AreaName), (c.CrimeCode, c.Schema.CrimeCode), (c.CrimeDescription, c.Schema.CrimeDescription)])
+        {
+            var value = _parser[index] ?? string.Empty;
+            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                return Invalid(line, name, value, "line break in field", $"the row spans lines {line}-{endLine} and '{name}' holds a line break, so a quote is probably not closed where it should be.");
+            }
+        }
+
+        return null;
+    }
+
+    private static string Lines(long first, long last) => first == last ? $"line {first}" : $"lines {first}-{last}";
+
+    /// <summary>One read of CsvHelper: what came of it and where its row started.</summary>
+    private readonly record struct Attempt(Step Step, long Start, long CharsBefore, int BlankLines, bool SpansLines, string? Raw, string? Failure);
 
     private RowError? Parse(long line, out CrimeRecord? record)
     {
@@ -159,6 +349,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Invalid(line, c.Schema.DateOccurred, dateOccurredText, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
         }
 
+        if (OutOfRange(line, c.Schema.DateOccurred, dateOccurredText, dateOccurred) is { } dateOccurredError)
+        {
+            return dateOccurredError;
+        }
+
         var timeText = Field(c.TimeOccurred);
         if (!CrimeValueParser.TryParseTimeOfDay(timeText, out var timeOccurred))
         {
@@ -174,6 +369,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
                 if (!CrimeValueParser.TryParseDate(text, out var d))
                 {
                     return Invalid(line, c.Schema.DateReported!, text, "invalid date", "expected MM/DD/YYYY, MM/DD/YYYY hh:mm:ss AM, MM/DD/YYYY HH:MM or YYYY-MM-DD[THH:MM:SS].");
+                }
+
+                if (OutOfRange(line, c.Schema.DateReported!, text, d) is { } dateReportedError)
+                {
+                    return dateReportedError;
                 }
 
                 dateReported = d;
@@ -278,6 +478,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
         };
         return null;
     }
+
+    private RowError? OutOfRange(long line, string field, string text, DateOnly date) =>
+        date < _options.EarliestDate || date > _options.LatestDate
+            ? Invalid(line, field, text, "date out of range", $"expected a date from {_options.EarliestDate:yyyy-MM-dd} to {_options.LatestDate:yyyy-MM-dd} (CrimeCsvOptions.EarliestDate and LatestDate).")
+            : null;
 
     private string Field(int index) => _parser[index] ?? string.Empty;
 

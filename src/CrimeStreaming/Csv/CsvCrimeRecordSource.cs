@@ -4,6 +4,7 @@ namespace CrimeStreaming.Csv;
 public sealed class CsvCrimeRecordSource : ICrimeRecordSource
 {
     private readonly CrimeCsvOptions _options;
+    private readonly Func<TextReader>? _open;
 
     /// <summary>Creates the source. The file is opened when the records are read.</summary>
     public CsvCrimeRecordSource(string path, CrimeCsvOptions? options = null)
@@ -14,6 +15,13 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
         Path = path;
     }
 
+    /// <summary>A source reading the text <paramref name="open"/> returns (each read opens it anew), named <paramref name="name"/> in errors.</summary>
+    internal CsvCrimeRecordSource(string name, Func<TextReader> open, CrimeCsvOptions? options = null)
+        : this(name, options)
+    {
+        _open = open;
+    }
+
     /// <summary>The file.</summary>
     public string Path { get; }
 
@@ -22,9 +30,13 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
 
     /// <inheritdoc/>
     public IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, CancellationToken cancellationToken) =>
-        CrimeCsvReader.ReadFile(Path, _options, statistics, cancellationToken);
+        _open is null
+            ? CrimeCsvReader.ReadFile(Path, _options, statistics, cancellationToken)
+            : CrimeCsvReader.Read(_open(), Path, _options, statistics, cancellationToken);
 
     /// <summary>Reads, dropping rows on their description before parsing the rest.</summary>
     internal IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken) =>
-        CrimeCsvReader.ReadFile(Path, _options, statistics, prefilter, cancellationToken);
+        _open is null
+            ? CrimeCsvReader.ReadFile(Path, _options, statistics, prefilter, cancellationToken)
+            : CrimeCsvReader.Read(_open(), Path, _options, statistics, prefilter, cancellationToken);
 }

@@ -2,9 +2,12 @@ namespace CrimeStreaming.Csv;
 
 /// <summary>Live, thread-safe counts of what a reader did with the rows it read.</summary>
 /// <remarks>
-/// Every data row read is either parsed or skipped with a reason. Counts are exact; the detailed
-/// <see cref="Errors"/> list keeps only the first <see cref="MaxRecordedErrors"/> errors so that a broken
-/// multi-gigabyte file cannot exhaust memory.
+/// <para>Every data row read is exactly one of: skipped with a reason (<see cref="RowsSkipped"/>), dropped on its crime
+/// description before the rest of it was parsed (<see cref="RowsPrefiltered"/>, by a streamer's fast path), or parsed
+/// into a record (<see cref="RowsParsed"/>). Counts are exact; the detailed <see cref="Errors"/> list keeps only the
+/// first <see cref="MaxRecordedErrors"/> errors so that a broken multi-gigabyte file cannot exhaust memory.</para>
+/// <para>When reading had to stop before the end of the input, <see cref="FatalError"/> says where and why: the rows
+/// in the lines it names were never read, so the counts do not cover the whole input.</para>
 /// </remarks>
 public sealed class CsvReadStatistics
 {
@@ -13,6 +16,9 @@ public sealed class CsvReadStatistics
     private readonly List<RowError> _errors = [];
     private long _rowsRead;
     private long _rowsSkipped;
+    private long _rowsPrefiltered;
+    private long _linesRead;
+    private RowError? _fatalError;
 
     /// <summary>Creates empty statistics.</summary>
     /// <param name="maxRecordedErrors">How many detailed errors to keep. The default value is 1,000.</param>
@@ -31,8 +37,28 @@ public sealed class CsvReadStatistics
     /// <summary>Rows skipped because they could not be parsed.</summary>
     public long RowsSkipped => Interlocked.Read(ref _rowsSkipped);
 
-    /// <summary>Rows parsed into records.</summary>
-    public long RowsParsed => RowsRead - RowsSkipped;
+    /// <summary>Rows dropped on their crime description alone, before their other fields were parsed (not validated).</summary>
+    public long RowsPrefiltered => Interlocked.Read(ref _rowsPrefiltered);
+
+    /// <summary>Rows fully parsed into records: <see cref="RowsRead"/> − <see cref="RowsSkipped"/> − <see cref="RowsPrefiltered"/>.</summary>
+    public long RowsParsed => RowsRead - RowsSkipped - RowsPrefiltered;
+
+    /// <summary>Physical lines of the input consumed, the header and blank lines included, when the source is a text file; else 0.</summary>
+    /// <remarks>Updated when reading ends. Each line is the header, blank, part of a record's row, or named by a row error
+    /// (<see cref="RowError.Line"/> to <see cref="RowError.EndLine"/>).</remarks>
+    public long LinesRead => Interlocked.Read(ref _linesRead);
+
+    /// <summary>Why reading stopped before the end of the input, or <see langword="null"/> when it did not.</summary>
+    public RowError? FatalError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fatalError;
+            }
+        }
+    }
 
     /// <summary>Skipped rows counted by <see cref="RowError.Reason"/>.</summary>
     public IReadOnlyDictionary<string, long> SkippedByReason
@@ -75,4 +101,20 @@ public sealed class CsvReadStatistics
             }
         }
     }
+
+    /// <summary>Records that reading stopped before the end of the input because of <paramref name="error"/> (the first such error is kept).</summary>
+    public void OnReadingStopped(RowError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        lock (_gate)
+        {
+            _fatalError ??= error;
+        }
+    }
+
+    /// <summary>Counts one row dropped on its description before being parsed.</summary>
+    internal void OnRowPrefiltered() => Interlocked.Increment(ref _rowsPrefiltered);
+
+    /// <summary>Adds the physical lines a reader consumed.</summary>
+    internal void OnLinesRead(long lines) => Interlocked.Add(ref _linesRead, lines);
 }

@@ -10,11 +10,15 @@ namespace CrimeStreaming;
 /// <remarks>
 /// <para>The pipeline keeps the original simulator's stages, each an overridable step:
 /// <see cref="Load"/> → <see cref="IsOfInterest"/> (filter) → <see cref="SimulateReportTime"/> → drop reports not after
-/// the simulation start → <see cref="AssignOfficers"/> → <see cref="Partition"/> (one sorted partition per officer) →
+/// the simulation start (or after its end) → <see cref="AssignOfficers"/> → <see cref="Partition"/> (one sorted partition per officer) →
 /// <see cref="ReplayOfficersAsync"/> on a <see cref="SimulationClock"/> into an <see cref="ICrimeReportSink"/>.</para>
 /// <para>Randomness is seeded: delays come from one generator and officer assignment from another, both consumed in
 /// input order, so the same seed and input give the same reports, officers and order — also for a subclass that
 /// partitions differently, as long as it keeps <see cref="AssignOfficers"/>.</para>
+/// <para>Odd data never crashes preparation: a record whose occurrence is too close to the ends of the calendar
+/// (year 1 or 9999) for its time zone and delay to be applied is skipped as <c>date out of range</c>. When the latest
+/// (or earliest) report lies far from the bulk of the data, typically a typo'd year, preparation warns in the log and in
+/// <see cref="StreamingSummary.Warnings"/>; <see cref="CrimeStreamerOptions.SimulationEnd"/> bounds the replay.</para>
 /// <para>Officers are dealt reports like cards: every round of N reports (in input order) goes to the N officers in a
 /// freshly shuffled order. That is a random split whose part sizes differ by at most one, and it needs no second
 /// pass over the data, so disk-backed subclasses can assign while streaming.</para>
@@ -98,8 +102,8 @@ public abstract class CrimeStreamer
         var delays = new Random(seed);
         var deals = new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995);
         var bounds = new ReportTimeBounds();
-        var timed = SimulateReportTimes(Filter(Load(progress, cancellationToken), progress), delays);
-        var kept = DropBeforeStart(timed, progress, bounds);
+        var timed = SimulateReportTimes(Filter(Load(progress, cancellationToken), progress), delays, progress);
+        var kept = DropOutsideSpan(timed, progress, bounds);
         var partitions = Partition(AssignOfficers(kept, Options.Officers, deals, progress), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {
@@ -109,6 +113,17 @@ public abstract class CrimeStreamer
         var start = Options.SimulationStart ?? DefaultStart(bounds.First);
         progress.SimulationStart = start;
         progress.LastReportTime = bounds.Last;
+        foreach (var warning in bounds.SpanWarnings())
+        {
+            progress.AddWarning(warning);
+            Logger.LogWarning("{Warning}", warning);
+        }
+
+        if (progress.Input.FatalError is { } fatal)
+        {
+            Logger.LogError("Reading {Source} stopped early: {Error}", Source.Name, fatal);
+        }
+
         Logger.LogInformation(
             "Prepared {Scheduled} reports of {Read} rows ({Skipped} skipped); simulation starts {Start:o}",
             progress.Scheduled, progress.Input.RowsRead, progress.Input.RowsSkipped, start);
@@ -200,10 +215,16 @@ public abstract class CrimeStreamer
     }
 
     /// <summary>Stage 3: the simulated report time: occurrence (in <see cref="CrimeStreamerOptions.TimeZone"/>) plus a uniformly random whole number of minutes in [min, max) delay.</summary>
+    /// <remarks>The result carries the zone's UTC offset at the report instant, not the occurrence's: a crime at 01:50
+    /// PDT reported 40 minutes later, after clocks fell back, is reported at 01:30 PST, a wall-clock time that exists.
+    /// Only called for records at least two days plus <see cref="CrimeStreamerOptions.MaxReportDelay"/> from the ends of
+    /// the calendar (others are skipped as <c>date out of range</c>).</remarks>
     protected virtual DateTimeOffset SimulateReportTime(CrimeRecord record, Random random)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(random);
         var minutes = random.Next((int)Options.MinReportDelay.TotalMinutes, (int)Options.MaxReportDelay.TotalMinutes);
-        return _localTime.ToOffset(record.Occurred).AddMinutes(minutes);
+        return _localTime.InZone(_localTime.ToOffset(record.Occurred).AddMinutes(minutes));
     }
 
     /// <summary>
@@ -346,22 +367,41 @@ public abstract class CrimeStreamer
         }
     }
 
-    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> SimulateReportTimes(IEnumerable<CrimeRecord> records, Random random)
+    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> SimulateReportTimes(IEnumerable<CrimeRecord> records, Random random, StreamingProgress progress)
     {
+        // Two days cover any UTC offset; beyond that the delay must fit before the end of the calendar.
+        var earliest = DateTime.MinValue.AddDays(2);
+        var latest = DateTime.MaxValue.AddDays(-2) - Options.MaxReportDelay;
         foreach (var record in records)
         {
+            var occurred = record.Occurred;
+            if (occurred < earliest || occurred > latest)
+            {
+                progress.Input.OnRowSkipped(new RowError(
+                    Source.Name, 0, nameof(CrimeRecord.DateOccurred), occurred.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), "date out of range",
+                    $"record {record.DrNumber} occurred too close to the ends of the calendar to apply a time zone and a report delay ({earliest:yyyy-MM-dd} to {latest:yyyy-MM-dd})."));
+                continue;
+            }
+
             yield return (record, SimulateReportTime(record, random));
         }
     }
 
-    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> DropBeforeStart(IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> reports, StreamingProgress progress, ReportTimeBounds bounds)
+    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> DropOutsideSpan(IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> reports, StreamingProgress progress, ReportTimeBounds bounds)
     {
         var start = Options.SimulationStart;
+        var end = Options.SimulationEnd;
         foreach (var report in reports)
         {
             if (start is { } s && report.ReportTime <= s)
             {
                 progress.OnBeforeStart();
+                continue;
+            }
+
+            if (end is { } e && report.ReportTime > e)
+            {
+                progress.OnAfterEnd();
                 continue;
             }
 
@@ -381,8 +421,16 @@ public abstract class CrimeStreamer
         return TimeZones.ToOffset(local.Date, Options.TimeZone);
     }
 
+    /// <summary>The earliest and latest report times, and how many reports fall on each UTC day (to find the bulk of the data).</summary>
     private sealed class ReportTimeBounds
     {
+        private const double BulkFraction = 0.99;
+        private static readonly TimeSpan MinOutlierGap = TimeSpan.FromDays(30);
+        private readonly Dictionary<int, long> _perDay = [];
+        private int _lastDay = int.MinValue;
+        private long _lastDayCount;
+        private long _count;
+
         public DateTimeOffset? First { get; private set; }
 
         public DateTimeOffset? Last { get; private set; }
@@ -397,6 +445,75 @@ public abstract class CrimeStreamer
             if (Last is null || time > Last)
             {
                 Last = time;
+            }
+
+            // Reports come roughly grouped by day: count runs of one day before touching the dictionary.
+            var day = (int)(time.UtcTicks / TimeSpan.TicksPerDay);
+            if (day != _lastDay)
+            {
+                Flush();
+                _lastDay = day;
+            }
+
+            _lastDayCount++;
+            _count++;
+        }
+
+        /// <summary>
+        /// Warnings for a replay stretched by outliers: the latest report far after the day by which 99 % of the reports
+        /// are in (or the earliest far before the day from which 99 % are), "far" meaning more than 30 days and more than
+        /// a quarter of the span of that bulk.
+        /// </summary>
+        public IEnumerable<string> SpanWarnings()
+        {
+            Flush();
+            if (_count < 2 || First is not { } first || Last is not { } last)
+            {
+                yield break;
+            }
+
+            var days = _perDay.Keys.Order().ToArray();
+            var low = DayAtRank(days, (long)Math.Ceiling(_count * (1 - BulkFraction)));
+            var high = DayAtRank(days, (long)Math.Ceiling(_count * BulkFraction));
+            var bulkStart = new DateTimeOffset(low * TimeSpan.TicksPerDay, TimeSpan.Zero);
+            var bulkEnd = new DateTimeOffset((high + 1) * TimeSpan.TicksPerDay, TimeSpan.Zero);
+            var allowed = MinOutlierGap > (bulkEnd - bulkStart) / 4 ? MinOutlierGap : (bulkEnd - bulkStart) / 4;
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            if (last - bulkEnd > allowed)
+            {
+                var after = _perDay.Where(p => p.Key > high).Sum(p => p.Value);
+                yield return string.Create(c, $"The latest report ({last:yyyy-MM-dd HH:mm zzz}) lies {(last - bulkEnd).TotalDays:N0} days after 99% of the reports (by {bulkEnd:yyyy-MM-dd} UTC): {after:N0} report(s) stretch the replay, probably a typo'd year. Set SimulationEnd (e.g. {bulkEnd:yyyy-MM-dd}) to drop them.");
+            }
+
+            if (bulkStart - first > allowed)
+            {
+                var before = _perDay.Where(p => p.Key < low).Sum(p => p.Value);
+                yield return string.Create(c, $"The earliest report ({first:yyyy-MM-dd HH:mm zzz}) lies {(bulkStart - first).TotalDays:N0} days before 99% of the reports (from {bulkStart:yyyy-MM-dd} UTC): {before:N0} report(s) stretch the replay, probably a typo'd year. Set SimulationStart (e.g. {bulkStart:yyyy-MM-dd}) to drop them.");
+            }
+        }
+
+        private long DayAtRank(int[] days, long rank)
+        {
+            rank = Math.Clamp(rank, 1, _count);
+            var seen = 0L;
+            foreach (var day in days)
+            {
+                seen += _perDay[day];
+                if (seen >= rank)
+                {
+                    return day;
+                }
+            }
+
+            return days[^1];
+        }
+
+        private void Flush()
+        {
+            if (_lastDayCount > 0)
+            {
+                _perDay[_lastDay] = _perDay.GetValueOrDefault(_lastDay) + _lastDayCount;
+                _lastDayCount = 0;
             }
         }
     }

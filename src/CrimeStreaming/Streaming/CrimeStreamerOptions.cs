@@ -18,7 +18,8 @@ public sealed class CrimeStreamerOptions
     public TimeSpan MinReportDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Longest simulated delay between a crime and its report (exclusive). The default value is 90 minutes.</summary>
-    /// <remarks>Delays are whole minutes drawn uniformly from [<see cref="MinReportDelay"/>, <see cref="MaxReportDelay"/>).</remarks>
+    /// <remarks>Delays are whole minutes drawn uniformly from [<see cref="MinReportDelay"/>, <see cref="MaxReportDelay"/>);
+    /// at most <see cref="MaxReportDelayLimit"/> (366 days).</remarks>
     public TimeSpan MaxReportDelay { get; set; } = TimeSpan.FromMinutes(90);
 
     /// <summary>Number of police officers (partitions) replaying the reports concurrently. The default value is 4.</summary>
@@ -26,11 +27,38 @@ public sealed class CrimeStreamerOptions
 
     /// <summary>
     /// The simulated time at which the replay starts; reports not after it are dropped (counted as "before start").
-    /// The default value is <see langword="null"/>: the first midnight on or before the earliest occurrence, so nothing is dropped.
+    /// The default value is <see langword="null"/>: midnight (in <see cref="TimeZone"/>) on or before the earliest
+    /// report time, so nothing is dropped.
     /// </summary>
+    /// <remarks>The default is taken from the earliest <em>report</em> time, not the earliest occurrence: the replay
+    /// emits reports, so this is the latest start that drops none, and the clock never idles through a day that holds
+    /// no report (an occurrence late in the evening is reported after midnight). Reports after
+    /// <see cref="SimulationEnd"/> do not count for it.</remarks>
     public DateTimeOffset? SimulationStart { get; set; }
 
-    /// <summary>Simulated seconds per real second on the accelerated clock. The default value is 3600 (one real second is one simulated hour).</summary>
+    /// <summary>
+    /// The simulated time after which reports are dropped (counted as "after end"), so that a few reports far beyond the
+    /// rest (a typo'd year) cannot stretch the replay. The default value is <see langword="null"/>: no end.
+    /// </summary>
+    /// <remarks>A report exactly at the end is kept. Preparation warns (<see cref="StreamingSummary.Warnings"/> and the
+    /// log) when the latest report lies far beyond the bulk of the data, and suggests a value for this option.</remarks>
+    public DateTimeOffset? SimulationEnd { get; set; }
+
+    /// <summary>The smallest <see cref="Acceleration"/> accepted: 1 (real time).</summary>
+    public const double MinAcceleration = 1;
+
+    /// <summary>The largest <see cref="Acceleration"/> accepted: 10,000,000 (about 116 simulated days per real second); beyond it use <see cref="AsFastAsPossible"/>.</summary>
+    public const double MaxAcceleration = 10_000_000;
+
+    /// <summary>The longest <see cref="MaxReportDelay"/> accepted: 366 days.</summary>
+    public static TimeSpan MaxReportDelayLimit { get; } = TimeSpan.FromDays(366);
+
+    /// <summary>
+    /// Simulated seconds per real second on the accelerated clock, from <see cref="MinAcceleration"/> (1) to
+    /// <see cref="MaxAcceleration"/> (10,000,000). The default value is 3600 (one real second is one simulated hour).
+    /// </summary>
+    /// <remarks>Slower than real time makes no sense for a replay, and beyond ten million the clock's resolution is coarser
+    /// than the data's minutes; use <see cref="AsFastAsPossible"/> to replay without waiting. NaN and infinities are rejected.</remarks>
     public double Acceleration { get; set; } = 3600;
 
     /// <summary>
@@ -51,46 +79,55 @@ public sealed class CrimeStreamerOptions
     /// </summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZones.LosAngeles;
 
-    /// <summary>Checks every option and throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
+        var errors = new InvalidOptionsException.Builder(nameof(CrimeStreamerOptions));
         if (CrimesOfInterest is null)
         {
-            throw new ArgumentException("CrimesOfInterest must not be null (use an empty list to keep every crime).", nameof(CrimesOfInterest));
+            errors.Add(nameof(CrimesOfInterest), "must not be null (use an empty list to keep every crime).");
         }
-
-        foreach (var word in CrimesOfInterest)
+        else if (CrimesOfInterest.Any(string.IsNullOrWhiteSpace))
         {
-            if (string.IsNullOrWhiteSpace(word))
-            {
-                throw new ArgumentException("CrimesOfInterest must not contain empty words.", nameof(CrimesOfInterest));
-            }
+            errors.Add(nameof(CrimesOfInterest), "must not contain empty words.");
         }
 
         if (MinReportDelay < TimeSpan.Zero || MinReportDelay.Ticks % TimeSpan.TicksPerMinute != 0)
         {
-            throw new ArgumentException($"MinReportDelay must be a non-negative whole number of minutes, not {MinReportDelay}.", nameof(MinReportDelay));
+            errors.Add(nameof(MinReportDelay), $"must be a non-negative whole number of minutes, not {MinReportDelay}.");
         }
 
         if (MaxReportDelay <= MinReportDelay || MaxReportDelay.Ticks % TimeSpan.TicksPerMinute != 0)
         {
-            throw new ArgumentException($"MaxReportDelay must be a whole number of minutes greater than MinReportDelay ({MinReportDelay}), not {MaxReportDelay}.", nameof(MaxReportDelay));
+            errors.Add(nameof(MaxReportDelay), $"must be a whole number of minutes greater than MinReportDelay ({MinReportDelay}), not {MaxReportDelay}.");
+        }
+        else if (MaxReportDelay > MaxReportDelayLimit)
+        {
+            errors.Add(nameof(MaxReportDelay), $"must be at most {MaxReportDelayLimit.TotalDays:N0} days, not {MaxReportDelay}.");
         }
 
         if (Officers < 1)
         {
-            throw new ArgumentException($"Officers must be at least 1, not {Officers}.", nameof(Officers));
+            errors.Add(nameof(Officers), $"must be at least 1, not {Officers}.");
         }
 
-        if (!(Acceleration > 0) || double.IsInfinity(Acceleration))
+        if (!(Acceleration >= MinAcceleration && Acceleration <= MaxAcceleration))
         {
-            throw new ArgumentException($"Acceleration must be a positive, finite number, not {Acceleration}.", nameof(Acceleration));
+            errors.Add(nameof(Acceleration), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a number from {MinAcceleration:N0} to {MaxAcceleration:N0} (use AsFastAsPossible to replay without waiting), not {Acceleration}."));
         }
 
         if (TimeZone is null)
         {
-            throw new ArgumentException("TimeZone must not be null.", nameof(TimeZone));
+            errors.Add(nameof(TimeZone), "must not be null.");
         }
+
+        if (SimulationStart is { } start && SimulationEnd is { } end && end <= start)
+        {
+            errors.Add(nameof(SimulationEnd), $"must be after SimulationStart ({start:o}), not {end:o}.");
+        }
+
+        errors.ThrowIfAny();
     }
 
     /// <summary>A copy of these options.</summary>

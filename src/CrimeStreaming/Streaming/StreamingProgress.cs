@@ -5,7 +5,7 @@ namespace CrimeStreaming;
 /// <summary>Live, thread-safe counters of one run, for progress displays; <see cref="Snapshot"/> freezes them.</summary>
 /// <remarks>
 /// Every row read ends in exactly one place: skipped (unparseable), filtered out (no description, or not a crime
-/// of interest), before start, or scheduled; every scheduled report is then either emitted or, if the run is
+/// of interest), before start, after end, or scheduled; every scheduled report is then either emitted or, if the run is
 /// stopped, not emitted. Custom stages of a <see cref="CrimeStreamer"/> subclass must count through these methods.
 /// </remarks>
 public sealed class StreamingProgress
@@ -13,6 +13,8 @@ public sealed class StreamingProgress
     private long _missingDescription;
     private long _notOfInterest;
     private long _beforeStart;
+    private long _afterEnd;
+    private readonly List<string> _warnings = [];
     private long _scheduled;
     private long _emitted;
 
@@ -41,6 +43,21 @@ public sealed class StreamingProgress
     /// <summary>Reports dropped because their report time is not after the simulation start.</summary>
     public long BeforeStart => Interlocked.Read(ref _beforeStart);
 
+    /// <summary>Reports dropped because their report time is after <see cref="CrimeStreamerOptions.SimulationEnd"/>.</summary>
+    public long AfterEnd => Interlocked.Read(ref _afterEnd);
+
+    /// <summary>Warnings about the data found during preparation (e.g. a replay stretched by outlying report times).</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_warnings)
+            {
+                return _warnings.ToArray();
+            }
+        }
+    }
+
     /// <summary>Reports assigned to officers for replay.</summary>
     public long Scheduled => Interlocked.Read(ref _scheduled);
 
@@ -62,6 +79,19 @@ public sealed class StreamingProgress
     /// <summary>Counts a report dropped as before the simulation start.</summary>
     public void OnBeforeStart() => Interlocked.Increment(ref _beforeStart);
 
+    /// <summary>Counts a report dropped as after the simulation end.</summary>
+    public void OnAfterEnd() => Interlocked.Increment(ref _afterEnd);
+
+    /// <summary>Records a warning about the data, for the summary.</summary>
+    public void AddWarning(string warning)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(warning);
+        lock (_warnings)
+        {
+            _warnings.Add(warning);
+        }
+    }
+
     /// <summary>Counts a report assigned to an officer.</summary>
     public void OnScheduled() => Interlocked.Increment(ref _scheduled);
 
@@ -75,8 +105,13 @@ public sealed class StreamingProgress
         Officers = Officers,
         RowsRead = Input.RowsRead,
         RowsSkipped = Input.RowsSkipped,
+        RowsPrefiltered = Input.RowsPrefiltered,
+        LinesRead = Input.LinesRead,
+        FatalError = Input.FatalError,
         SkippedByReason = Input.SkippedByReason,
         Errors = Input.Errors,
+        Warnings = Warnings,
+        AfterEnd = AfterEnd,
         MissingDescription = MissingDescription,
         NotOfInterest = NotOfInterest,
         BeforeStart = BeforeStart,

@@ -4,7 +4,8 @@ using CrimeStreaming.Csv;
 
 namespace CrimeStreaming;
 
-/// <summary>The fate of every row of a run: read = skipped + filtered out + before start + scheduled; scheduled = emitted + not emitted.</summary>
+/// <summary>The fate of every row of a run: read = skipped + filtered out + before start + after end + scheduled; scheduled = emitted + not emitted.</summary>
+/// <remarks>A run whose input could not be read to its end (<see cref="FatalError"/>) is not balanced: rows were never read.</remarks>
 public sealed record StreamingSummary
 {
     /// <summary>The seed used (repeat it to repeat the run).</summary>
@@ -18,6 +19,21 @@ public sealed record StreamingSummary
 
     /// <summary>Rows skipped as unparseable.</summary>
     public long RowsSkipped { get; init; }
+
+    /// <summary>Rows dropped on their crime description before the rest of them was parsed (part of <see cref="FilteredOut"/>).</summary>
+    public long RowsPrefiltered { get; init; }
+
+    /// <summary>Rows fully parsed into records: <see cref="RowsRead"/> − <see cref="RowsSkipped"/> − <see cref="RowsPrefiltered"/>.</summary>
+    public long RowsParsed => RowsRead - RowsSkipped - RowsPrefiltered;
+
+    /// <summary>Physical lines of the input file read (header and blank lines included); 0 for sources that are not text files.</summary>
+    public long LinesRead { get; init; }
+
+    /// <summary>Why reading stopped before the end of the input, or <see langword="null"/> when the whole input was read.</summary>
+    public RowError? FatalError { get; init; }
+
+    /// <summary>Warnings about the data (e.g. a replay stretched by outlying report times).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Skipped rows by reason.</summary>
     public IReadOnlyDictionary<string, long> SkippedByReason { get; init; } = new Dictionary<string, long>();
@@ -37,6 +53,9 @@ public sealed record StreamingSummary
     /// <summary>Reports dropped because their report time was not after the simulation start.</summary>
     public long BeforeStart { get; init; }
 
+    /// <summary>Reports dropped because their report time was after <see cref="CrimeStreamerOptions.SimulationEnd"/>.</summary>
+    public long AfterEnd { get; init; }
+
     /// <summary>Reports assigned to officers.</summary>
     public long Scheduled { get; init; }
 
@@ -55,15 +74,26 @@ public sealed record StreamingSummary
     /// <summary><see langword="true"/> when the run was stopped before every report was emitted.</summary>
     public bool Cancelled { get; init; }
 
-    /// <summary><see langword="true"/> when every row read is accounted for exactly once.</summary>
-    public bool IsBalanced => RowsRead == RowsSkipped + FilteredOut + BeforeStart + Scheduled && Emitted <= Scheduled;
+    /// <summary><see langword="true"/> when the whole input was read and every row read is accounted for exactly once.</summary>
+    public bool IsBalanced => FatalError is null && RowsRead == RowsSkipped + FilteredOut + BeforeStart + AfterEnd + Scheduled && Emitted <= Scheduled;
 
     /// <summary>A multi-line, human-readable account.</summary>
     public override string ToString()
     {
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        s.Append(c, $"rows read {RowsRead:N0}: skipped {RowsSkipped:N0}, filtered out {FilteredOut:N0} (no description {MissingDescription:N0}, not of interest {NotOfInterest:N0}), before start {BeforeStart:N0}, scheduled {Scheduled:N0}").AppendLine();
+        s.Append(c, $"rows read {RowsRead:N0}: skipped {RowsSkipped:N0}, filtered out {FilteredOut:N0} (no description {MissingDescription:N0}, not of interest {NotOfInterest:N0}), before start {BeforeStart:N0}, after end {AfterEnd:N0}, scheduled {Scheduled:N0}").AppendLine();
+        s.Append(c, $"rows parsed {RowsParsed:N0}, dropped on description before parsing {RowsPrefiltered:N0}{(LinesRead > 0 ? $"; lines read {LinesRead:N0}" : string.Empty)}").AppendLine();
+        if (FatalError is not null)
+        {
+            s.Append(c, $"reading stopped early, the summary does not cover the whole input: {FatalError}").AppendLine();
+        }
+
+        foreach (var warning in Warnings)
+        {
+            s.Append(c, $"warning: {warning}").AppendLine();
+        }
+
         s.Append(c, $"emitted {Emitted:N0}, not emitted {NotEmitted:N0}{(Cancelled ? " (stopped)" : string.Empty)}; officers {Officers}, seed {Seed}").AppendLine();
         foreach (var (reason, count) in SkippedByReason.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
         {

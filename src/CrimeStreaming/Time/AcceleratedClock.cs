@@ -49,7 +49,11 @@ public sealed class AcceleratedClock : SimulationClock
     public bool IsRunning => Interlocked.Read(ref _realStartTimestamp) != 0;
 
     /// <inheritdoc/>
-    public override DateTimeOffset Now => Start + SimulatedElapsed;
+    /// <remarks>Stops at <see cref="DateTimeOffset.MaxValue"/> rather than overflowing.</remarks>
+    public override DateTimeOffset Now => SaturatingTime.Add(Start, SimulatedElapsed);
+
+    /// <summary>Longest single real-time timer; longer waits are taken in steps (timers accept at most about 49 days).</summary>
+    private static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
 
     private TimeSpan SimulatedElapsed
     {
@@ -62,7 +66,7 @@ public sealed class AcceleratedClock : SimulationClock
             }
 
             var real = _time.GetElapsedTime(startTs);
-            return TimeSpan.FromTicks((long)(real.Ticks * Acceleration));
+            return SaturatingTime.FromTicks(real.Ticks * Acceleration);
         }
     }
 
@@ -75,7 +79,7 @@ public sealed class AcceleratedClock : SimulationClock
 
     /// <summary>The real time it takes the simulated clock to advance by <paramref name="simulated"/>.</summary>
     public TimeSpan ToRealTime(TimeSpan simulated) =>
-        simulated <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Ceiling(simulated.Ticks / Acceleration));
+        simulated <= TimeSpan.Zero ? TimeSpan.Zero : SaturatingTime.FromTicks(Math.Ceiling(simulated.Ticks / Acceleration));
 
     /// <inheritdoc/>
     public override async ValueTask WaitUntilAsync(DateTimeOffset simulatedTime, CancellationToken cancellationToken)
@@ -86,7 +90,8 @@ public sealed class AcceleratedClock : SimulationClock
         {
             // System time is the Stopwatch: wait on the precise timer rather than on millisecond-grained timers.
             var ahead = simulatedTime - Start;
-            var due = Interlocked.Read(ref _realStartTimestamp) + (long)Math.Ceiling(ahead.Ticks / Acceleration * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            var dueOffset = Math.Ceiling(ahead.Ticks / Acceleration * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            var due = Interlocked.Read(ref _realStartTimestamp) + (long)Math.Min(dueOffset, long.MaxValue / 2.0);
             await PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -100,7 +105,8 @@ public sealed class AcceleratedClock : SimulationClock
             }
 
             // Timers may fire a little early on some platforms: loop until the clock really got there.
-            await Task.Delay(ToRealTime(remaining), _time, cancellationToken).ConfigureAwait(false);
+            var real = ToRealTime(remaining);
+            await Task.Delay(real < MaxTimerStep ? real : MaxTimerStep, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -121,16 +127,19 @@ public sealed class AcceleratedClock : SimulationClock
             clock.Run();
             var work = new SingleAssignmentDisposable();
             var cancel = new BooleanDisposable();
+            var real = clock.ToRealTime(dueTime);
+            var absolute = SaturatingTime.Add(Now, dueTime);
             var timer = clock._time.CreateTimer(
                 _ =>
                 {
                     if (!cancel.IsDisposed)
                     {
-                        work.Disposable = action(this, state);
+                        // A due time beyond one timer step is reached in steps.
+                        work.Disposable = real > MaxTimerStep ? Schedule(state, absolute, action) : action(this, state);
                     }
                 },
                 null,
-                clock.ToRealTime(dueTime),
+                real > MaxTimerStep ? MaxTimerStep : real,
                 Timeout.InfiniteTimeSpan);
             return new CompositeDisposable(cancel, timer, work);
         }

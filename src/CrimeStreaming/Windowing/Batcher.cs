@@ -16,16 +16,19 @@ internal static class Batcher
             var index = 0L;
             var done = false;
 
+            // Batch k ends at start + k × interval; at the end of the calendar the times stop there instead of overflowing.
+            DateTimeOffset End(long k) => SaturatingTime.Add(start, TimeSpan.FromTicks(SaturatingTime.MultiplyTicks(k, interval.Ticks)));
+
             void Emit(DateTimeOffset end)
             {
                 var items = buffer;
                 // Batches of a steady stream are alike: start the next one at this one's size (capped) to skip regrowth.
                 buffer = new List<T>(Math.Min(items.Count, 4096));
-                observer.OnNext(new Batch<T>(end - interval, end, items));
+                observer.OnNext(new Batch<T>(SaturatingTime.Add(end, -interval), end, items));
             }
 
             // Absolute due times (start + k × interval) keep batch boundaries exact: no drift from relative timers.
-            var timer = scheduler.Schedule(start + interval, start + interval, (DateTimeOffset due, Action<DateTimeOffset, DateTimeOffset> self) =>
+            var timer = scheduler.Schedule(End(1), End(1), (DateTimeOffset due, Action<DateTimeOffset, DateTimeOffset> self) =>
             {
                 lock (gate)
                 {
@@ -38,8 +41,11 @@ internal static class Batcher
                     Emit(due);
                 }
 
-                var next = start + ((index + 1) * interval);
-                self(next, next);
+                var next = End(index + 1);
+                if (next > due)
+                {
+                    self(next, next); // else the calendar has ended: the remaining items go into the final batch on completion
+                }
             });
 
             var subscription = source.Subscribe(
@@ -71,7 +77,7 @@ internal static class Batcher
                         }
 
                         done = true;
-                        Emit(start + ((index + 1) * interval));
+                        Emit(End(index + 1));
                         observer.OnCompleted();
                     }
                 });

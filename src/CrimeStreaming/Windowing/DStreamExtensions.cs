@@ -20,6 +20,8 @@ public static partial class DStreamExtensions
     /// time is exactly a boundary belongs to the batch that starts there.</para>
     /// <para>Concurrent producers (officers on an accelerated clock) are serialised. When the source completes, the
     /// pending partial batch is emitted (with its regular end time) before completion; an error is passed on at once.</para>
+    /// <para>Batch times stop at <see cref="DateTimeOffset.MaxValue"/> instead of overflowing: a clock driven to the end of
+    /// the calendar (a report in year 9999) leaves the remaining items in the final batch, emitted on completion.</para>
     /// </remarks>
     public static DStream<T> ToDStream<T>(this IObservable<T> source, TimeSpan batchInterval, IScheduler scheduler, DateTimeOffset? origin = null)
     {

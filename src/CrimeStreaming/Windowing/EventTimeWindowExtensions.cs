@@ -19,6 +19,9 @@ namespace CrimeStreaming.Windowing;
 /// <para>Concurrent producers (officers on an accelerated clock) are serialised, so the watermark and the open windows
 /// are updated by one call at a time.</para>
 /// <para>No scheduler is involved: event time advances with the data, so results are the same on any clock.</para>
+/// <para>Extreme event times (year 1, year 9999) and far origins do not overflow: window bounds that would fall outside
+/// the calendar are clamped to <see cref="DateTimeOffset.MinValue"/> or <see cref="DateTimeOffset.MaxValue"/> (in UTC
+/// where the origin's offset cannot be kept).</para>
 /// </remarks>
 public static class EventTimeWindowExtensions
 {
@@ -73,20 +76,23 @@ public static class EventTimeWindowExtensions
 
             long Watermark() => maxSeen == long.MinValue ? long.MinValue : maxSeen - allowedDisorder.Ticks;
 
-            DateTimeOffset ToTime(long utcTicks) => new(utcTicks + align.Offset.Ticks, align.Offset);
+            // Window bounds beyond the ends of the calendar (extreme event times, far origins) are clamped, not overflowed.
+            DateTimeOffset ToTime(long utcTicks) => SaturatingTime.FromUtcTicks(utcTicks, align.Offset);
+
+            long EndOf(long start) => SaturatingTime.AddTicks(start, length);
 
             void EmitUpTo(long watermark)
             {
                 while (open.Count > 0)
                 {
                     var (start, aggregate) = open.First();
-                    if (start + length > watermark)
+                    if (EndOf(start) > watermark)
                     {
                         break;
                     }
 
                     open.Remove(start);
-                    observer.OnNext(new Windowed<TAggregate>(ToTime(start), ToTime(start + length), aggregate));
+                    observer.OnNext(new Windowed<TAggregate>(ToTime(start), ToTime(EndOf(start)), aggregate));
                 }
             }
 
@@ -116,9 +122,9 @@ public static class EventTimeWindowExtensions
                         var watermark = Watermark();
                         var accepted = false;
                         var last = originTicks + (FloorDiv(t - originTicks, step) * step);
-                        for (var start = last; start + length > t; start -= step)
+                        for (var start = last; EndOf(start) > t; start = SaturatingTime.AddTicks(start, -step))
                         {
-                            if (start + length <= watermark)
+                            if (EndOf(start) <= watermark)
                             {
                                 break; // this window and every earlier one have been emitted
                             }
@@ -203,5 +209,9 @@ public static class EventTimeWindowExtensions
             .Select(w => new Windowed<IReadOnlyDictionary<TKey, long>>(w.Start, w.End, w.Value));
     }
 
-    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+    private static long FloorDiv(long a, long b)
+    {
+        var quotient = a / b;
+        return a % b != 0 && a < 0 ? quotient - 1 : quotient;
+    }
 }

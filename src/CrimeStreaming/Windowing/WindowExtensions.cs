@@ -9,6 +9,11 @@ namespace CrimeStreaming.Windowing;
 /// <remarks>
 /// <para>A window result is reported at the end of every batch whose end is a multiple of the slide from the stream's
 /// origin; it covers [end − windowLength, end). At the start of a stream the first windows cover fewer batches, as in Spark.</para>
+/// <para>At the end of a stream, Spark would keep sliding: so when the stream completes, every window still to come that
+/// holds any of its batches is reported too (ends at the next slides after the last batch, up to but excluding the one
+/// whose window starts after it), so the windows the last items slide out of are seen. A window length of L batches and a
+/// slide of S batches give up to ⌈(L − 1) / S⌉ such windows; with L = S (tumbling windows) there are none.</para>
+/// <para>Window bounds stop at the ends of the calendar instead of overflowing.</para>
 /// <para>Counting operators are incremental: each batch is counted once when it enters the window and subtracted when
 /// it leaves, so the cost per item does not grow with windowLength / slideInterval. Keys whose count returns to zero are dropped.</para>
 /// </remarks>
