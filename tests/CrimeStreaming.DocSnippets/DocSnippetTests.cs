@@ -50,8 +50,6 @@ public sealed class DocSnippetTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<(string File, string FirstLine), string> KnownBroken = new()
     {
-        [("docs/kafka.md", "using var cluster = new EmbeddedKafkaCluster();          // 3 brokers, random loopback ports")] =
-            "add 'using CrimeStreaming.Kafka;' as its first line",
     };
 
     [Theory]

@@ -59,16 +59,23 @@ public class RetentionTests
     {
         using var cluster = new EmbeddedKafkaCluster();
         cluster.CreateTopic(KafkaDefaults.Topic, 1, 3);
-        using (var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, WriteEndOfStream = false }))
+        var options = new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, WriteEndOfStream = false };
+        using (var sink = new KafkaCrimeSink(options))
         {
             await Produce(sink, 1_000);
-            var (first, _) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "behind", o => o.MaxReports = 1_000);
-            first.Should().HaveCount(1_000);
-
-            // The group stays at offset 1,000 while the partition grows far beyond what the cluster keeps.
-            await Produce(sink, Reports);
         }
 
+        var (first, _) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "behind", o => o.MaxReports = 1_000);
+        first.Should().HaveCount(1_000);
+
+        // The group stays at offset 1,000 while the partition grows far beyond what the cluster keeps.
+        using (var sink = new KafkaCrimeSink(options))
+        {
+            await Produce(sink, Reports);
+            sink.Summary.Delivered.Should().Be(Reports);
+        }
+
+        Watermarks(cluster).High.Value.Should().Be(1_000 + Reports);
         var low = LowWatermark(cluster);
         low.Should().BeGreaterThan(1_000);
         var lost = new List<LostMessages>();
@@ -114,9 +121,11 @@ public class RetentionTests
         await sink.CompleteAsync(null, CancellationToken.None);
     }
 
-    private static long LowWatermark(EmbeddedKafkaCluster cluster)
+    private static long LowWatermark(EmbeddedKafkaCluster cluster) => Watermarks(cluster).Low.Value;
+
+    private static WatermarkOffsets Watermarks(EmbeddedKafkaCluster cluster)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "watermarks" }).Build();
-        return consumer.QueryWatermarkOffsets(new TopicPartition(KafkaDefaults.Topic, 0), TimeSpan.FromSeconds(10)).Low.Value;
+        return consumer.QueryWatermarkOffsets(new TopicPartition(KafkaDefaults.Topic, 0), TimeSpan.FromSeconds(10));
     }
 }

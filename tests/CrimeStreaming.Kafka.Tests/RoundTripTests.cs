@@ -21,13 +21,13 @@ public class RoundTripTests
         using (var sink = Sink(cluster))
         {
             emitted = await KafkaTestData.ReplayInto(sink);
-            sink.Summary.Should().Match<KafkaDeliverySummary>(s => s.Produced == 1958 && s.Delivered == 1958 && s.Failed == 0);
+            sink.Summary.Should().Match<KafkaDeliverySummary>(s => s.Produced == 1958 && s.Delivered == 1958 && s.Failed == 0 && s.EndMarkers == 6);
         }
 
         var (consumed, source) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "round-trip");
 
         consumed.Should().HaveCount(1958);
-        source.Summary.Should().Be(new KafkaConsumeSummary { Read = 1958, Reports = 1958 });
+        source.Summary.Should().Be(new KafkaConsumeSummary { Read = 1958 + 6, Reports = 1958, EndMarkers = 6 });
         consumed.Select(c => c.Report).ToHashSet().SetEquals(emitted).Should().BeTrue("every report comes back equal, field for field");
         consumed.Should().OnlyContain(c => c.EventTime == c.Report.ReportTime, "the message timestamp is the report time");
         foreach (var officer in emitted.GroupBy(r => r.OfficerId))
@@ -76,7 +76,7 @@ public class RoundTripTests
         var (consumed, source) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "dead-letters", o => { });
         consumed.Should().HaveCount(1958);
         source.Summary.Invalid.Should().Be(1);
-        source.Summary.Read.Should().Be(1959);
+        source.Summary.Read.Should().Be(1959 + source.Summary.EndMarkers);
 
         var second = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "dead-letters-2", StopAtEnd = true });
         second.InvalidMessage += invalid.Add;

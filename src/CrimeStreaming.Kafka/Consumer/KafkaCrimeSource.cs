@@ -140,23 +140,25 @@ public sealed class KafkaCrimeSource
         var seen = _options.DeduplicateByDrNumber ? new HashSet<string>(StringComparer.Ordinal) : null;
         var ends = new EndOfStreamTracker();
         var config = _options.ToConfig();
-        var guard = new LogStartGuard(config.AutoOffsetReset ?? AutoOffsetReset.Earliest, _logger, lost => RaiseLost(lost));
-        LogStartGuard.Configure(config);
+        var guard = new LogStartGuard(_logger, lost => RaiseLost(lost));
         Volatile.Write(ref _guard, guard);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "consumer", e))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+            .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 foreach (var p in partitions)
                 {
                     assigned.Add(p);
                     atEnd.Remove(p);
                 }
+
+                return guard.Assigned(c, partitions);
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 CommitStored(c);
+                guard.Revoked(partitions);
                 foreach (var p in partitions)
                 {
                     assigned.Remove(p.TopicPartition);
@@ -197,10 +199,6 @@ public sealed class KafkaCrimeSource
                 {
                     result = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 }
-                catch (ConsumeException e) when (guard.TryHandle(consumer, e))
-                {
-                    continue;
-                }
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
                     // E.g. the topic does not exist yet or a partition's leader is unavailable: librdkafka recovers.
@@ -221,6 +219,7 @@ public sealed class KafkaCrimeSource
 
                 idle.Restart();
                 atEnd.Remove(result.TopicPartition);
+                guard.Read(consumer, result.TopicPartition, result.Offset.Value);
                 Interlocked.Increment(ref _read);
                 if (EndOfStream.IsControl(result.Message.Headers))
                 {

@@ -4,63 +4,93 @@ using Microsoft.Extensions.Logging;
 namespace CrimeStreaming.Kafka;
 
 /// <summary>
-/// Replaces librdkafka's silent <c>auto.offset.reset</c>: the consumer runs with <c>auto.offset.reset=error</c>, and this
-/// guard decides. A partition without a committed offset starts where the user's policy says (earliest or latest); a
-/// position below the log start (the messages were deleted before they were read) is counted exactly as lost, reported,
-/// and the consumer resumes at the log start.
+/// Counts what <c>auto.offset.reset</c> skips silently. The guard knows where each assigned partition should continue
+/// (the group's committed offset, then one past the last message read); when the next message of a partition arrives
+/// at a higher offset and the log now starts beyond the expected one, the messages in between were deleted (retention)
+/// before they were read: they are counted exactly, logged and reported.
 /// </summary>
-internal sealed class LogStartGuard(AutoOffsetReset policy, ILogger logger, Action<LostMessages> onLost)
+/// <remarks>
+/// A gap the log start does not explain (compaction, transaction markers) is not a loss and is not counted. A new group
+/// (no committed offset) has lost nothing: it starts where the user's reset policy says.
+/// </remarks>
+internal sealed class LogStartGuard(ILogger logger, Action<LostMessages> onLost)
 {
+    private readonly Dictionary<int, long> _next = [];
     private long _lost;
 
     public long Lost => Interlocked.Read(ref _lost);
 
-    /// <summary>The consumer configuration's reset policy: errors, so that this guard sees every reset.</summary>
-    public static void Configure(ConsumerConfig config) => config.AutoOffsetReset = AutoOffsetReset.Error;
-
-    /// <summary>Handles a consume error if it is an offset reset; returns <see langword="false"/> for other errors.</summary>
-    public bool TryHandle<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumeException e)
+    /// <summary>
+    /// Where newly assigned partitions start: at the group's committed offset, or, without one, where the consumer's
+    /// reset policy says. Use as the result of the partitions-assigned handler.
+    /// </summary>
+    public IEnumerable<TopicPartitionOffset> Assigned<TKey, TValue>(IConsumer<TKey, TValue> consumer, IReadOnlyCollection<TopicPartition> partitions)
     {
-        if (e.Error.Code != ErrorCode.Local_AutoOffsetReset || e.ConsumerRecord?.TopicPartition is not { } partition)
+        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10));
+        foreach (var c in committed)
         {
-            return false;
-        }
-
-        var position = e.ConsumerRecord.Offset;
-        var ends = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10));
-        if (position.IsSpecial)
-        {
-            // No committed offset: the group starts this partition where the user's policy says.
-            if (policy == AutoOffsetReset.Error)
+            if (c.Offset.IsSpecial)
             {
-                throw new KafkaException(e.Error);
+                _next.Remove(c.Partition.Value);
             }
-
-            consumer.Seek(new TopicPartitionOffset(partition, policy == AutoOffsetReset.Latest ? ends.High : ends.Low));
-            return true;
-        }
-
-        if (position.Value < ends.Low.Value)
-        {
-            var lost = new LostMessages(partition.Partition.Value, position.Value, ends.Low.Value);
-            Interlocked.Add(ref _lost, lost.Count);
-            logger.LogError("Lost {Count} messages: {Lost}", lost.Count, lost);
-            try
+            else
             {
-                onLost(lost);
-            }
-            catch (Exception handlerError)
-            {
-                logger.LogError(handlerError, "A MessagesLost handler threw.");
+                _next[c.Partition.Value] = c.Offset.Value;
             }
         }
-        else
+
+        return committed;
+    }
+
+    /// <summary>Forgets revoked partitions: whoever gets them next starts from the committed offset.</summary>
+    public void Revoked(IEnumerable<TopicPartitionOffset> partitions)
+    {
+        foreach (var p in partitions)
         {
-            // Beyond the end (the topic was truncated or re-created): nothing known to be lost, start over at the log start.
-            logger.LogWarning("Position {Position} of partition {Partition} is outside its log [{Low}, {High}): resuming at {Low}.", position.Value, partition.Partition.Value, ends.Low.Value, ends.High.Value, ends.Low.Value);
+            _next.Remove(p.Partition.Value);
+        }
+    }
+
+    /// <summary>Notes a message read; counts a loss if it arrived beyond a gap that the log start explains.</summary>
+    public void Read<TKey, TValue>(IConsumer<TKey, TValue> consumer, TopicPartition partition, long offset)
+    {
+        var key = partition.Partition.Value;
+        if (_next.TryGetValue(key, out var expected) && offset > expected)
+        {
+            CheckGap(consumer, partition, expected, offset);
         }
 
-        consumer.Seek(new TopicPartitionOffset(partition, ends.Low));
-        return true;
+        _next[key] = offset + 1;
+    }
+
+    private void CheckGap<TKey, TValue>(IConsumer<TKey, TValue> consumer, TopicPartition partition, long expected, long offset)
+    {
+        long low;
+        try
+        {
+            low = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).Low.Value;
+        }
+        catch (KafkaException e)
+        {
+            logger.LogWarning("Offsets {From} to {To} of partition {Partition} were skipped, and the log start could not be read to tell whether they were deleted: {Reason}", expected, offset - 1, partition.Partition.Value, e.Error.Reason);
+            return;
+        }
+
+        if (low <= expected)
+        {
+            return; // compaction or transaction markers: nothing that existed was skipped unread
+        }
+
+        var lost = new LostMessages(partition.Partition.Value, expected, Math.Min(low, offset));
+        Interlocked.Add(ref _lost, lost.Count);
+        logger.LogError("Lost {Count} messages: {Lost}", lost.Count, lost);
+        try
+        {
+            onLost(lost);
+        }
+        catch (Exception handlerError)
+        {
+            logger.LogError(handlerError, "A MessagesLost handler threw.");
+        }
     }
 }

@@ -143,13 +143,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         var remaining = await Task.Run(
             () =>
             {
-                if (_options.WriteEndOfStream)
-                {
-                    WriteEndMarkers();
-                }
-
                 using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 flush.CancelAfter(_options.FlushTimeout);
+                if (_options.WriteEndOfStream)
+                {
+                    WriteEndMarkers(flush.Token);
+                }
+
                 try
                 {
                     _producer.Flush(flush.Token);
@@ -179,12 +179,36 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         _producer.Dispose();
     }
 
-    private void WriteEndMarkers()
+    private void WriteEndMarkers(CancellationToken cancellationToken)
     {
         try
         {
             using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-            var topic = admin.GetMetadata(_options.Topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == _options.Topic);
+
+            // Short metadata requests, so that a cancelled or timed-out completion returns promptly even without brokers.
+            Confluent.Kafka.TopicMetadata? topic = null;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    topic = admin.GetMetadata(_options.Topic, TimeSpan.FromMilliseconds(250)).Topics.FirstOrDefault(t => t.Topic == _options.Topic);
+                    if (topic is not null && topic.Error.Code != ErrorCode.LeaderNotAvailable)
+                    {
+                        break;
+                    }
+                }
+                catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_TimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
+                {
+                    // no broker answered yet: ask again until the completion's deadline
+                }
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("No end-of-stream markers written: completion cancelled or timed out before topic {Topic}'s metadata arrived.", _options.Topic);
+                return;
+            }
+
             if (topic is null || topic.Error.IsError)
             {
                 _logger.LogWarning("No end-of-stream markers written: topic {Topic} not found ({Error}).", _options.Topic, topic?.Error.Reason);
