@@ -29,14 +29,19 @@ public class KcatCrossCheckTests(ITestOutputHelper output)
         var metadata = await Run(kcat, $"-b {cluster.BootstrapServers} -L -t {KafkaDefaults.Topic}");
         metadata.Should().Contain("3 brokers").And.Contain("topic \"la-crime\" with 3 partitions");
 
-        var lines = (await Run(kcat, $"-b {cluster.BootstrapServers} -C -t {KafkaDefaults.Topic} -e -q -f %k\\t%T\\t%s\\n"))
+        var all = (await Run(kcat, $"-b {cluster.BootstrapServers} -C -t {KafkaDefaults.Topic} -e -q -f %k\\t%T\\t%h\\t%s\\n"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var markers = all.Where(l => l.Split('\t')[2] == $"{EndOfStream.HeaderName}=end 1/1").ToList();
+        markers.Should().HaveCount(3, "one end-of-stream marker per partition");
+        markers.Should().OnlyContain(l => l.EndsWith("\t", StringComparison.Ordinal) && l.StartsWith("\t", StringComparison.Ordinal), "a marker has no key and an empty value");
+        var lines = all.Where(l => !markers.Contains(l)).ToList();
         lines.Should().HaveCount(1958);
         var byDr = emitted.ToDictionary(r => r.Record.DrNumber);
         foreach (var line in lines.Take(50))
         {
-            var parts = line.Split('\t', 3);
-            using var json = JsonDocument.Parse(parts[2]);
+            var parts = line.Split('\t', 4);
+            parts[2].Should().BeEmpty("reports carry no headers");
+            using var json = JsonDocument.Parse(parts[3]);
             var report = byDr[json.RootElement.GetProperty("dr_no").GetString()!];
             parts[0].Should().Be(report.OfficerId.ToString(System.Globalization.CultureInfo.InvariantCulture), "the key is the officer id");
             long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture).Should().Be(report.ReportTime.ToUnixTimeMilliseconds(), "the timestamp is the report time");
