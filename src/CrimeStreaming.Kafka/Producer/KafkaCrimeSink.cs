@@ -101,11 +101,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     }
 
     private void Produce(CrimeReport report, CancellationToken cancellationToken)
-    {        var message = new Message<byte[], byte[]>
+    {
+        var message = new Message<byte[], byte[]>
         {
             Key = report.OfficerId < OfficerKeys.Length ? OfficerKeys[report.OfficerId] : Encoding.UTF8.GetBytes(report.OfficerId.ToString(CultureInfo.InvariantCulture)),
             Value = CrimeReportJson.Serialize(report),
             Timestamp = new Timestamp(report.ReportTime),
+            Headers = _options.Shard.Count > 1 ? ShardHeader.For(_options.Shard) : null,
         };
         while (true)
         {

@@ -23,6 +23,7 @@ public sealed class GlobalWindowMerger : IDisposable
     private readonly int _top;
     private readonly long[] _closedThrough;
     private readonly PartitionState?[] _states;
+    private readonly PartitionCheckpoint?[] _checkpoints;
     private readonly SortedDictionary<long, CrimeCounts> _panes = [];
     private readonly Dictionary<(long Pane, int Partition), ulong> _seen = [];
     private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -53,6 +54,7 @@ public sealed class GlobalWindowMerger : IDisposable
         PartitionCount = partitionCount;
         _closedThrough = Enumerable.Repeat(long.MinValue, partitionCount).ToArray();
         _states = new PartitionState?[partitionCount];
+        _checkpoints = new PartitionCheckpoint?[partitionCount];
     }
 
     /// <summary>The input topic's partitions.</summary>
@@ -73,6 +75,8 @@ public sealed class GlobalWindowMerger : IDisposable
         Late = _late,
         Foreign = _foreign,
         Windows = _windows,
+        Reports = _checkpoints.Sum(c => c?.Counted ?? 0),
+        LateReports = _checkpoints.Sum(c => c?.Late ?? 0),
         Complete = IsComplete,
         Digest = Digest,
     };
@@ -131,6 +135,11 @@ public sealed class GlobalWindowMerger : IDisposable
         }
 
         var p = progress.Partition;
+        if (progress.Checkpoint is { } checkpoint && (_checkpoints[p] is not { } known || checkpoint.NextOffset >= known.NextOffset))
+        {
+            _checkpoints[p] = checkpoint;
+        }
+
         if (_states[p] == PartitionState.Ended)
         {
             return []; // an instance that recomputed an ended partition repeats what is already known
@@ -143,6 +152,14 @@ public sealed class GlobalWindowMerger : IDisposable
         _closedThrough[p] = Math.Max(_closedThrough[p], through);
         return Emit();
     }
+
+    /// <summary>The last checkpoint published for <paramref name="partition"/>, from which a new owner continues.</summary>
+    public PartitionCheckpoint? LatestCheckpoint(int partition) =>
+        partition >= 0 && partition < PartitionCount ? _checkpoints[partition] : null;
+
+    /// <summary>The state last published for <paramref name="partition"/>; <see langword="null"/> before any progress.</summary>
+    public PartitionState? StateOf(int partition) =>
+        partition >= 0 && partition < PartitionCount ? _states[partition] : null;
 
     /// <summary>Releases the digest's hash.</summary>
     public void Dispose() => _digest.Dispose();

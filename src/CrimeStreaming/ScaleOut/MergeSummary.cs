@@ -21,6 +21,12 @@ public sealed record MergeSummary
     /// <summary>Global windows emitted.</summary>
     public long Windows { get; init; }
 
+    /// <summary>Reports aggregated into partials, over every partition (from the latest checkpoints).</summary>
+    public long Reports { get; init; }
+
+    /// <summary>Reports that came after their pane had closed in their partition, over every partition.</summary>
+    public long LateReports { get; init; }
+
     /// <summary>Whether every partition has ended, so every window has been emitted.</summary>
     public bool Complete { get; init; }
 
@@ -29,5 +35,5 @@ public sealed record MergeSummary
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Windows:N0} windows from {Accepted:N0} partials ({Duplicates:N0} duplicate, {Conflicting:N0} conflicting, {Late:N0} late, {Foreign:N0} foreign dropped){(Complete ? "" : ", incomplete")}";
+        $"{Windows:N0} windows over {Reports:N0} reports ({LateReports:N0} late) from {Accepted:N0} partials ({Duplicates:N0} duplicate, {Conflicting:N0} conflicting, {Late:N0} late, {Foreign:N0} foreign dropped){(Complete ? "" : ", incomplete")}";
 }

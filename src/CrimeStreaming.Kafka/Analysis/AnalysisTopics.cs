@@ -1,0 +1,24 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>The topics an analysis needs, checked before it starts.</summary>
+internal static class AnalysisTopics
+{
+    /// <summary>Returns the input topic's partition count; throws a clear error when a topic is missing or the results topic has more than one partition.</summary>
+    public static int Check(KafkaWindowAnalyserOptions options, ILogger logger)
+    {
+        using var admin = new AdminClientBuilder(options.Apply(new AdminClientConfig()))
+            .SetLogHandler((_, m) => KafkaLog.Message(logger, m))
+            .Build();
+        var input = TopicMetadata.Describe(admin, options.Topic, TimeSpan.FromSeconds(10));
+        var results = TopicMetadata.Describe(admin, options.ResultsTopic, TimeSpan.FromSeconds(10));
+        if (results.Partitions.Count != 1)
+        {
+            throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"results topic {options.ResultsTopic} has {results.Partitions.Count} partitions; it needs exactly 1 (its order puts each partition's progress after its partials)"));
+        }
+
+        return input.Partitions.Count;
+    }
+}

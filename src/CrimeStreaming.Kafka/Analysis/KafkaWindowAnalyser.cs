@@ -1,0 +1,429 @@
+using Confluent.Kafka;
+using CrimeStreaming.ScaleOut;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>
+/// One analysis instance of a consumer group: aggregates the input partitions it is given into hour-pane partials with a
+/// watermark per partition, and publishes them, with each partition's progress and checkpoint, to the results topic that
+/// <see cref="KafkaWindowResults"/> merges into global windows. Run as many instances as there are partitions — threads
+/// of one process or processes on several machines — and the global results stay those of one instance.
+/// </summary>
+/// <remarks>
+/// <para>Every <see cref="KafkaWindowAnalyserOptions.CommitInterval"/> the instance publishes the partials it closed and
+/// its partitions' progress, waits until the results topic has them, and only then commits, per partition, the first
+/// offset of the oldest pane still open. An instance that takes a partition over (rebalance, crash) reads the results
+/// topic up to date, restores the partition's last checkpoint and re-reads from the commit: the panes its predecessor
+/// had not published are recomputed whole, those it had are skipped, and a repeat that still reaches the merger is an
+/// identical duplicate, dropped.</para>
+/// <para>On the wire this is at-least-once (reports are re-read, partials may be published twice); in the results it is
+/// exactly-once: every report counts once in the global windows.</para>
+/// </remarks>
+public sealed class KafkaWindowAnalyser
+{
+    private const int PartialsPerMessage = 400; // keeps a results message far below the default 1 MB limit
+
+    private readonly KafkaWindowAnalyserOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<int, Owned> _owned = [];
+    private readonly List<PanePartial> _pending = [];
+    private long _read;
+    private long _reports;
+    private long _late;
+    private long _replayed;
+    private long _invalid;
+    private long _endMarkers;
+    private long _partials;
+    private long _messages;
+    private long _assigned;
+    private long _restored;
+    private long _revoked;
+    private volatile bool _crashed;
+    private int _ownedCount;
+
+    /// <summary>Creates an instance; <see cref="RunAsync(CancellationToken)"/> starts it.</summary>
+    /// <param name="options">Bootstrap servers, topics, group, windows.</param>
+    /// <param name="logger">Where to log; the default logs nothing.</param>
+    /// <param name="timeProvider">The wall clock for idleness and commit intervals. The default value is <see cref="TimeProvider.System"/>.</param>
+    public KafkaWindowAnalyser(KafkaWindowAnalyserOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        InstanceId = Guid.NewGuid().ToString("N")[..12];
+    }
+
+    /// <summary>This instance's name on the results topic (the key of its messages).</summary>
+    public string InstanceId { get; }
+
+    /// <summary>How many input partitions this instance holds now.</summary>
+    public int OwnedPartitions => Volatile.Read(ref _ownedCount);
+
+    /// <summary>Counts so far.</summary>
+    public KafkaAnalysisSummary Summary => new()
+    {
+        Read = Interlocked.Read(ref _read),
+        Reports = Interlocked.Read(ref _reports),
+        Late = Interlocked.Read(ref _late),
+        Replayed = Interlocked.Read(ref _replayed),
+        Invalid = Interlocked.Read(ref _invalid),
+        EndMarkers = Interlocked.Read(ref _endMarkers),
+        Partials = Interlocked.Read(ref _partials),
+        ResultsMessages = Interlocked.Read(ref _messages),
+        Assigned = Interlocked.Read(ref _assigned),
+        Restored = Interlocked.Read(ref _restored),
+        Revoked = Interlocked.Read(ref _revoked),
+    };
+
+    /// <summary>
+    /// Joins the group and analyses until the global results are complete (with
+    /// <see cref="KafkaWindowAnalyserOptions.StopWhenComplete"/>) or <paramref name="cancellationToken"/> fires; then
+    /// publishes and commits what it has and leaves the group.
+    /// </summary>
+    /// <exception cref="KafkaException">A topic is missing, the results topic has more than one partition, or publishing failed.</exception>
+    public Task RunAsync(CancellationToken cancellationToken = default) => RunAsync(cancellationToken, CancellationToken.None);
+
+    /// <summary>As <see cref="RunAsync(CancellationToken)"/>; <paramref name="crash"/> stops the instance as a crash would: nothing more published or committed.</summary>
+    internal Task RunAsync(CancellationToken cancellationToken, CancellationToken crash)
+    {
+        KafkaNative.EnsureLoaded();
+        crash.Register(() => _crashed = true);
+        return Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        var partitionCount = AnalysisTopics.Check(_options, _logger);
+        using var results = new KafkaWindowResults(_options, _logger);
+        using var stopFollower = new CancellationTokenSource();
+        var follower = results.RunAsync(stopWhenComplete: false, stopFollower.Token);
+        using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
+        {
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+        }))
+            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "results producer", e))
+            .Build();
+        var config = _options.Apply(new ConsumerConfig
+        {
+            GroupId = _options.GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 3),
+        });
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "analysis consumer", e))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions, partitionCount, results, cancellationToken))
+            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
+            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false))
+            .Build();
+        consumer.Subscribe(_options.Topic);
+        var closed = new List<PanePartial>();
+        var lastFlush = _time.GetTimestamp();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && results.IsComplete))
+            {
+                if (follower.IsFaulted)
+                {
+                    follower.GetAwaiter().GetResult();
+                }
+
+                ConsumeResult<Ignore, byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(50));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    _logger.LogWarning("Analysis consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
+                    continue;
+                }
+
+                if (result is not null && _owned.TryGetValue(result.Partition.Value, out var owned))
+                {
+                    if (result.IsPartitionEOF)
+                    {
+                        owned.AtEnd = true;
+                    }
+                    else
+                    {
+                        Process(owned, result, closed);
+                    }
+                }
+
+                MarkIdle();
+                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval)
+                {
+                    Flush(consumer, producer, _owned.Keys.ToList(), partitionCount, commit: true);
+                    lastFlush = _time.GetTimestamp();
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                Flush(consumer, producer, _owned.Keys.ToList(), partitionCount, commit: true);
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogError("Could not publish this instance's last results: {Reason}", e.Error.Reason);
+            }
+
+            consumer.Close();
+            stopFollower.Cancel();
+            try
+            {
+                follower.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private void Process(Owned owned, ConsumeResult<Ignore, byte[]> result, List<PanePartial> closed)
+    {
+        Interlocked.Increment(ref _read);
+        owned.AtEnd = false;
+        owned.LastMessage = _time.GetTimestamp();
+        if (owned.Idle)
+        {
+            owned.Idle = false;
+            owned.Dirty = true;
+        }
+
+        var offset = result.Offset.Value;
+        var aggregator = owned.Aggregator;
+        closed.Clear();
+        try
+        {
+            if (EndOfStream.IsControl(result.Message.Headers))
+            {
+                if (EndOfStream.TryRead(result.Message.Headers, out var endedShard))
+                {
+                    Interlocked.Increment(ref _endMarkers);
+                    aggregator.EndShard(endedShard, offset, closed);
+                }
+                else
+                {
+                    Invalid(aggregator, result, "unknown control message");
+                }
+            }
+            else if (!ShardHeader.TryRead(result.Message.Headers, out var shard))
+            {
+                Invalid(aggregator, result, "malformed shard header");
+            }
+            else
+            {
+                var report = CrimeReportJson.Deserialize(result.Message.Value);
+                var lateBefore = aggregator.LateCount;
+                var replayedBefore = aggregator.Replayed;
+                if (aggregator.Add(report, offset, shard, closed))
+                {
+                    Interlocked.Increment(ref _reports);
+                }
+                else
+                {
+                    Interlocked.Add(ref _late, aggregator.LateCount - lateBefore);
+                    Interlocked.Add(ref _replayed, aggregator.Replayed - replayedBefore);
+                }
+            }
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            Invalid(aggregator, result, e.Message);
+        }
+
+        owned.Dirty = true;
+        _pending.AddRange(closed);
+    }
+
+    private void Invalid(PartitionPaneAggregator aggregator, ConsumeResult<Ignore, byte[]> result, string reason)
+    {
+        Interlocked.Increment(ref _invalid);
+        aggregator.Skip(result.Offset.Value);
+        _logger.LogWarning("Skipped message {Partition}@{Offset}: {Reason}", result.Partition.Value, result.Offset.Value, reason);
+    }
+
+    private void MarkIdle()
+    {
+        foreach (var owned in _owned.Values)
+        {
+            if (!owned.Idle && owned.AtEnd && !owned.Aggregator.IsEnded && _time.GetElapsedTime(owned.LastMessage) >= _options.IdleTimeout)
+            {
+                owned.Idle = true;
+                owned.Dirty = true;
+            }
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
+    {
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+
+        // The previous owners published and flushed before they let go: read the results topic up to date first.
+        if (!results.WaitUntilCaughtUp(_options.RestoreTimeout, cancellationToken) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the results topic {_options.ResultsTopic} could not be read up to date within {_options.RestoreTimeout} to restore partitions {string.Join(", ", partitions.Select(p => p.Partition.Value))}"));
+        }
+
+        foreach (var p in partitions)
+        {
+            var partition = p.Partition.Value;
+            if (partition >= partitionCount)
+            {
+                throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"topic {_options.Topic} has a partition {partition}, but had {partitionCount} partitions when this instance started: restart the analysis (all instances must agree on the partition count)"));
+            }
+
+            var aggregator = new PartitionPaneAggregator(partition, _options.AllowedDisorder, _options.IsNear);
+            if (results.LatestCheckpoint(partition) is { } checkpoint)
+            {
+                aggregator.Restore(checkpoint);
+                Interlocked.Increment(ref _restored);
+            }
+
+            _owned[partition] = new Owned(aggregator, _time.GetTimestamp());
+            Interlocked.Increment(ref _assigned);
+        }
+
+        Volatile.Write(ref _ownedCount, _owned.Count);
+
+        _logger.LogInformation("Instance {Instance} assigned partitions {Partitions}", InstanceId, string.Join(", ", partitions.Select(p => p.Partition.Value)));
+    }
+
+    private void OnRevoked(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
+    {
+        try
+        {
+            Flush(consumer, producer, partitions, partitionCount, commit);
+        }
+        catch (KafkaException e)
+        {
+            // The next owner recomputes from the last commit: nothing is lost, only re-read.
+            _logger.LogWarning("Could not publish results of revoked partitions {Partitions}: {Reason}", string.Join(", ", partitions), e.Error.Reason);
+        }
+
+        foreach (var p in partitions)
+        {
+            if (_owned.Remove(p))
+            {
+                Interlocked.Increment(ref _revoked);
+            }
+        }
+
+        Volatile.Write(ref _ownedCount, _owned.Count);
+
+        // Partials of these partitions not yet published go with them: the next owner recomputes them.
+        _pending.RemoveAll(x => partitions.Contains(x.Partition));
+    }
+
+    /// <summary>Publishes pending partials and the progress of <paramref name="partitions"/>, waits for delivery, then commits.</summary>
+    private void Flush(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
+    {
+        if (_crashed)
+        {
+            return;
+        }
+
+        var progress = new List<PartitionProgress>();
+        var offsets = new List<TopicPartitionOffset>();
+        foreach (var p in partitions)
+        {
+            if (!_owned.TryGetValue(p, out var owned))
+            {
+                continue;
+            }
+
+            var aggregator = owned.Aggregator;
+            if (owned.Dirty)
+            {
+                var state = aggregator.IsEnded ? PartitionState.Ended : owned.Idle ? PartitionState.Idle : PartitionState.Active;
+                progress.Add(new PartitionProgress(p, partitionCount, aggregator.ClosedThrough ?? DateTimeOffset.MinValue, state) { Checkpoint = aggregator.Checkpoint() });
+                owned.Dirty = false;
+            }
+
+            if (aggregator.CommitOffset is { } offset && offset > owned.Committed)
+            {
+                offsets.Add(new TopicPartitionOffset(_options.Topic, p, offset));
+                owned.Committed = offset;
+            }
+        }
+
+        var partials = _pending.Where(x => partitions.Contains(x.Partition)).ToList();
+        if (partials.Count == 0 && progress.Count == 0)
+        {
+            return;
+        }
+
+        _pending.RemoveAll(x => partitions.Contains(x.Partition));
+        var errors = new List<Error>();
+        for (var i = 0; i < partials.Count || i == 0; i += PartialsPerMessage)
+        {
+            var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
+            var last = i + PartialsPerMessage >= partials.Count;
+            var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : []);
+            producer.Produce(_options.ResultsTopic, message, d =>
+            {
+                if (d.Error.IsError)
+                {
+                    lock (errors)
+                    {
+                        errors.Add(d.Error);
+                    }
+                }
+            });
+            Interlocked.Increment(ref _messages);
+        }
+
+        Interlocked.Add(ref _partials, partials.Count);
+        if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || errors.Count > 0)
+        {
+            throw new KafkaException(errors.FirstOrDefault() ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
+        }
+
+        if (commit && offsets.Count > 0)
+        {
+            try
+            {
+                consumer.Commit(offsets);
+            }
+            catch (KafkaException e)
+            {
+                // A later commit (or the next owner's re-read) covers it: committing less only means re-reading more.
+                _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
+            }
+        }
+    }
+
+    private sealed class Owned(PartitionPaneAggregator aggregator, long now)
+    {
+        public PartitionPaneAggregator Aggregator { get; } = aggregator;
+
+        public long LastMessage { get; set; } = now;
+
+        public bool AtEnd { get; set; }
+
+        public bool Idle { get; set; }
+
+        public bool Dirty { get; set; } = true;
+
+        public long Committed { get; set; } = -1;
+    }
+}

@@ -1,0 +1,138 @@
+using Confluent.Kafka;
+using CrimeStreaming.Windowing;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>Options of <see cref="KafkaWindowAnalyser"/> and <see cref="KafkaWindowResults"/>. Validated when they are built.</summary>
+public sealed class KafkaWindowAnalyserOptions
+{
+    /// <summary>The cluster's bootstrap servers. Required.</summary>
+    public string BootstrapServers { get; set; } = string.Empty;
+
+    /// <summary>The topic of crime reports. The default value is <c>la-crime</c>.</summary>
+    public string Topic { get; set; } = KafkaDefaults.Topic;
+
+    /// <summary>
+    /// The topic the instances publish their partials and progress to, and the merger reads. It must have one partition
+    /// (its order is what makes a partition's progress follow its partials); it is created if absent where the cluster
+    /// allows it. The default value is <c>la-crime-windows</c>.
+    /// </summary>
+    public string ResultsTopic { get; set; } = "la-crime-windows";
+
+    /// <summary>The consumer group the instances share the input partitions in. The default value is <c>crimestreaming-analysis</c>.</summary>
+    public string GroupId { get; set; } = "crimestreaming-analysis";
+
+    /// <summary>
+    /// How far behind a partition's latest report time a report may come and still count. The default value is 1 hour:
+    /// each officer (and each replay shard) reports in time order, so within a partition only the replay's own jitter is
+    /// disorder.
+    /// </summary>
+    public TimeSpan AllowedDisorder { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A partition read to its end that gets no message for this long is idle: it stops holding the global watermark
+    /// back until it has reports again. The default value is 10 seconds.
+    /// </summary>
+    /// <remarks>Idleness is decided by the wall clock, so a partition that was idle and then receives reports for windows
+    /// already emitted makes them late partials (counted, dropped): results then depend on timing. Replays end with
+    /// end-of-stream markers, which close partitions without it.</remarks>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often an instance publishes progress, waits for its results to be delivered and commits the input offsets it
+    /// no longer needs. The default value is 200 milliseconds.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Group session timeout: how long a dead instance keeps its partitions. The default value is 6 seconds.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Window lengths in hours, each sliding by one hour. The default value is 1, 6 and 12.</summary>
+    public IReadOnlyList<int> WindowHours { get; set; } = [1, 6, 12];
+
+    /// <summary>How many crime types and areas each window lists. The default value is 5.</summary>
+    public int Top { get; set; } = 5;
+
+    /// <summary>Whether a report counts as near the place of interest. The default value is <see cref="CrimeAnalyses.NearUscAsOriginal"/>.</summary>
+    public Func<CrimeRecord, bool> IsNear { get; set; } = CrimeAnalyses.NearUscAsOriginal;
+
+    /// <summary>
+    /// Stop an instance once the global results are complete (every partition ended). The default value is
+    /// <see langword="true"/>; with <see langword="false"/> it runs until cancelled.
+    /// </summary>
+    public bool StopWhenComplete { get; set; } = true;
+
+    /// <summary>How long an instance that was given partitions waits to read the results topic up to date before it starts them. The default value is 60 seconds.</summary>
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Last word on every client's configuration (consumer, producer and admin client alike): security settings, for
+    /// instance. The default value is <see langword="null"/>.
+    /// </summary>
+    public Action<ClientConfig>? Configure { get; set; }
+
+    /// <summary>Checks the options, reporting every problem at once.</summary>
+    /// <exception cref="ArgumentException">Lists every invalid option.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            errors.Add("BootstrapServers is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(ResultsTopic) || string.IsNullOrWhiteSpace(GroupId))
+        {
+            errors.Add("Topic, ResultsTopic and GroupId are required.");
+        }
+        else if (Topic == ResultsTopic)
+        {
+            errors.Add("ResultsTopic must differ from Topic.");
+        }
+
+        if (AllowedDisorder < TimeSpan.Zero || AllowedDisorder > TimeSpan.FromDays(366))
+        {
+            errors.Add($"AllowedDisorder must be between 0 and 366 days (was {AllowedDisorder}).");
+        }
+
+        Check(errors, nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(60));
+        Check(errors, nameof(CommitInterval), CommitInterval, TimeSpan.FromMinutes(1));
+        Check(errors, nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMinutes(5));
+        Check(errors, nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
+        if (WindowHours is null || WindowHours.Count == 0 || WindowHours.Any(h => h < 1 || h > 24 * 366))
+        {
+            errors.Add("WindowHours needs at least one length, each from 1 hour to a year.");
+        }
+
+        if (Top < 1)
+        {
+            errors.Add($"Top must be at least 1 (was {Top}).");
+        }
+
+        if (IsNear is null)
+        {
+            errors.Add("IsNear is required.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid KafkaWindowAnalyserOptions: " + string.Join(" ", errors));
+        }
+    }
+
+    internal T Apply<T>(T config)
+        where T : ClientConfig
+    {
+        config.BootstrapServers = BootstrapServers;
+        Configure?.Invoke(config);
+        return config;
+    }
+
+    private static void Check(List<string> errors, string name, TimeSpan value, TimeSpan max)
+    {
+        if (value <= TimeSpan.Zero || value > max)
+        {
+            errors.Add($"{name} must be positive and at most {max} (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using CrimeStreaming.ScaleOut;
+
+namespace CrimeStreaming.Kafka;
+
+/// <summary>
+/// The results topic's messages: pane partials and partition progress (with its checkpoint) as JSON, marked with the
+/// header <see cref="HeaderName"/> so that anything else on the topic is recognised as foreign.
+/// </summary>
+internal static class WindowResultsCodec
+{
+    /// <summary>The header every results message carries: <c>crimestreaming-results</c> = <c>1</c> (the format version).</summary>
+    public const string HeaderName = "crimestreaming-results";
+
+    private static readonly byte[] Version = "1"u8.ToArray();
+
+    /// <summary>One flush of an instance: the partials it closed, then its partitions' progress (which they precede).</summary>
+    public static Message<byte[], byte[]> Encode(string instance, IReadOnlyCollection<PanePartial> partials, IReadOnlyCollection<PartitionProgress> progress)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (partials.Count * 256));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "batch");
+            w.WriteStartArray("partials");
+            foreach (var partial in partials)
+            {
+                w.WriteStartObject();
+                Write(w, partial);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("progress");
+            foreach (var p in progress)
+            {
+                w.WriteStartObject();
+                Write(w, p);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return new Message<byte[], byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes(instance),
+            Value = buffer.WrittenSpan.ToArray(),
+            Headers = [new Header(HeaderName, Version)],
+        };
+    }
+
+    private static void Write(Utf8JsonWriter w, PanePartial partial)
+    {
+        w.WriteNumber("partition", partial.Partition);
+        w.WriteString("pane", partial.PaneStart.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteNumber("total", partial.Counts.Total);
+        w.WriteNumber("near", partial.Counts.Near);
+        WriteCounts(w, "types", partial.Counts.Types);
+        WriteCounts(w, "areas", partial.Counts.Areas);
+    }
+
+    private static void Write(Utf8JsonWriter w, PartitionProgress progress)
+    {
+        w.WriteNumber("partition", progress.Partition);
+        w.WriteNumber("partitions", progress.PartitionCount);
+        w.WriteString("state", progress.State.ToString().ToLowerInvariant());
+        WriteTime(w, "closed_through", progress.ClosedThrough);
+        if (progress.Checkpoint is { } c)
+        {
+            w.WriteStartObject("checkpoint");
+            w.WriteNumber("next_offset", c.NextOffset);
+            if (c.ClosedThrough is { } closed)
+            {
+                WriteTime(w, "closed_through", closed);
+            }
+
+            w.WriteStartArray("shard_max_seen");
+            foreach (var t in c.ShardMaxSeen)
+            {
+                if (t is { } time)
+                {
+                    w.WriteStringValue(Time(time));
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("shard_ended");
+            foreach (var e in c.ShardEnded)
+            {
+                w.WriteBooleanValue(e);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("counted", c.Counted);
+            w.WriteNumber("late", c.Late);
+            w.WriteEndObject();
+        }
+    }
+
+    /// <summary>Reads a results message; <see langword="null"/> with a reason when it is foreign (not written by an analyser of this format).</summary>
+    public static ResultsBatch? Decode(Message<byte[], byte[]> message, out string? reason)
+    {
+        reason = null;
+        if (message.Headers is not { Count: > 0 } || !message.Headers.TryGetLastBytes(HeaderName, out var version) || !version.AsSpan().SequenceEqual(Version))
+        {
+            reason = "no crimestreaming-results header (version 1)";
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(message.Value ?? []);
+            var root = json.RootElement;
+            if (root.GetProperty("kind").GetString() != "batch")
+            {
+                reason = "unknown kind";
+                return null;
+            }
+
+            var partials = root.GetProperty("partials").EnumerateArray().Select(ReadPartial).ToArray();
+            var progress = root.GetProperty("progress").EnumerateArray().Select(ReadProgress).ToArray();
+            return new ResultsBatch(partials, progress);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            reason = $"not a results message: {e.Message}";
+            return null;
+        }
+    }
+
+    private static PanePartial ReadPartial(JsonElement p) => new(
+        p.GetProperty("partition").GetInt32(),
+        ParseTime(p.GetProperty("pane")),
+        CrimeCounts.FromParts(p.GetProperty("total").GetInt64(), p.GetProperty("near").GetInt64(), ReadCounts(p.GetProperty("types")), ReadCounts(p.GetProperty("areas"))));
+
+    private static PartitionProgress ReadProgress(JsonElement root)
+    {
+        var state = root.GetProperty("state").GetString() switch
+        {
+            "active" => PartitionState.Active,
+            "idle" => PartitionState.Idle,
+            "ended" => PartitionState.Ended,
+            var other => throw new FormatException($"unknown state '{other}'"),
+        };
+        PartitionCheckpoint? checkpoint = null;
+        if (root.TryGetProperty("checkpoint", out var c))
+        {
+            checkpoint = new PartitionCheckpoint(
+                c.GetProperty("next_offset").GetInt64(),
+                c.TryGetProperty("closed_through", out var ct) ? ParseTime(ct) : null,
+                c.GetProperty("shard_max_seen").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : ParseTime(e)).ToArray(),
+                c.GetProperty("shard_ended").EnumerateArray().Select(e => e.GetBoolean()).ToArray(),
+                c.GetProperty("counted").GetInt64(),
+                c.GetProperty("late").GetInt64());
+        }
+
+        return new PartitionProgress(root.GetProperty("partition").GetInt32(), root.GetProperty("partitions").GetInt32(), ParseTime(root.GetProperty("closed_through")), state) { Checkpoint = checkpoint };
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> counts)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, count) in counts.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(key, count);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static IEnumerable<KeyValuePair<string, long>> ReadCounts(JsonElement element) =>
+        element.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())).ToArray();
+
+    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, Time(time));
+
+    private static string Time(DateTimeOffset time) =>
+        time == DateTimeOffset.MaxValue ? "max" : time == DateTimeOffset.MinValue ? "min" : time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(JsonElement element) => element.GetString() switch
+    {
+        "max" => DateTimeOffset.MaxValue,
+        "min" => DateTimeOffset.MinValue,
+        var text => DateTimeOffset.Parse(text!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+    };
+}
