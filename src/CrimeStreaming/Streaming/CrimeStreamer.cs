@@ -19,6 +19,9 @@ namespace CrimeStreaming;
 /// (year 1 or 9999) for its time zone and delay to be applied is skipped as <c>date out of range</c>. When the latest
 /// (or earliest) report lies far from the bulk of the data, typically a typo'd year, preparation warns in the log and in
 /// <see cref="StreamingSummary.Warnings"/>; <see cref="CrimeStreamerOptions.SimulationEnd"/> bounds the replay.</para>
+/// <para>A shard (<see cref="CrimeStreamerOptions.Shard"/>) runs every stage up to <see cref="AssignOfficers"/> over the
+/// whole input, so report times and officers are the single-process ones, then keeps only its own officers' reports for
+/// <see cref="Partition"/> and the replay; the rest are counted in <see cref="StreamingSummary.ReportsInOtherShards"/>.</para>
 /// <para>Officers are dealt reports like cards: every round of N reports (in input order) goes to the N officers in a
 /// freshly shuffled order. That is a random split whose part sizes differ by at most one, and it needs no second
 /// pass over the data, so disk-backed subclasses can assign while streaming.</para>
@@ -36,13 +39,13 @@ public abstract class CrimeStreamer
     protected CrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        TimeProvider = timeProvider ?? TimeProvider.System;
         var copy = (options ?? new CrimeStreamerOptions()).Clone();
-        copy.Validate();
+        copy.Validate(TimeProvider.GetUtcNow());
         copy.CrimesOfInterest = copy.CrimesOfInterest.ToArray();
         Source = source;
         Options = copy;
         Logger = logger ?? NullLogger.Instance;
-        TimeProvider = timeProvider ?? TimeProvider.System;
         _localTime = new LocalTimeConverter(copy.TimeZone);
     }
 
@@ -74,7 +77,7 @@ public abstract class CrimeStreamer
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await sink.CompleteAsync(null, CancellationToken.None).ConfigureAwait(false);
-            return (Progress ?? new StreamingProgress(Options.Seed ?? 0, Options.Officers, 0)).Snapshot(cancelled: true);
+            return (Progress ?? new StreamingProgress(Options.Seed ?? 0, Options.Officers, 0, Options.Shard)).Snapshot(cancelled: true);
         }
 
         using (prepared)
@@ -83,9 +86,12 @@ public abstract class CrimeStreamer
         }
     }
 
-    /// <summary>Creates the clock the options ask for: virtual when <see cref="CrimeStreamerOptions.AsFastAsPossible"/>, else accelerated.</summary>
+    /// <summary>
+    /// Creates the clock the options ask for: virtual when <see cref="CrimeStreamerOptions.AsFastAsPossible"/>, else
+    /// accelerated, reading <paramref name="start"/> at <see cref="CrimeStreamerOptions.Epoch"/> if one is set.
+    /// </summary>
     public SimulationClock CreateClock(DateTimeOffset start) =>
-        Options.AsFastAsPossible ? new VirtualClock(start) : new AcceleratedClock(start, Options.Acceleration, TimeProvider);
+        Options.AsFastAsPossible ? new VirtualClock(start) : new AcceleratedClock(start, Options.Acceleration, TimeProvider, Options.Epoch);
 
     /// <summary>Runs the preparation stages on a worker thread.</summary>
     public Task<PreparedReplay> PrepareAsync(CancellationToken cancellationToken = default) =>
@@ -95,16 +101,18 @@ public abstract class CrimeStreamer
     public PreparedReplay Prepare(CancellationToken cancellationToken = default)
     {
         var seed = Options.Seed ?? Random.Shared.Next();
-        var progress = new StreamingProgress(seed, Options.Officers, maxRecordedErrors: 1000);
+        var shard = Options.Shard;
+        var progress = new StreamingProgress(seed, Options.Officers, maxRecordedErrors: 1000, shard);
         Volatile.Write(ref _progress, progress);
-        Logger.LogInformation("Preparing {Source} with {Officers} officers, seed {Seed}", Source.Name, Options.Officers, seed);
+        Logger.LogInformation("Preparing {Source} with {Officers} officers, seed {Seed}, {Shard}", Source.Name, Options.Officers, seed, shard);
 
         var delays = new Random(seed);
         var deals = new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995);
         var bounds = new ReportTimeBounds();
         var timed = SimulateReportTimes(Filter(Load(progress, cancellationToken), progress), delays, progress);
         var kept = DropOutsideSpan(timed, progress, bounds);
-        var partitions = Partition(AssignOfficers(kept, Options.Officers, deals, progress), Options.Officers, cancellationToken);
+        var assigned = AssignOfficers(kept, Options.Officers, deals, progress);
+        var partitions = Partition(shard == ReplayShard.Whole ? assigned : KeepOwned(assigned, shard, progress), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {
             throw new InvalidOperationException($"{GetType().Name}.Partition returned {partitions.Count} partitions for {Options.Officers} officers.");
@@ -125,8 +133,8 @@ public abstract class CrimeStreamer
         }
 
         Logger.LogInformation(
-            "Prepared {Scheduled} reports of {Read} rows ({Skipped} skipped); simulation starts {Start:o}",
-            progress.Scheduled, progress.Input.RowsRead, progress.Input.RowsSkipped, start);
+            "Prepared {Scheduled} reports of {Read} rows ({Skipped} skipped, {InOtherShards} left to other shards); simulation starts {Start:o}",
+            progress.Scheduled, progress.Input.RowsRead, progress.Input.RowsSkipped, progress.ReportsInOtherShards, start);
         return new PreparedReplay(partitions, start, bounds.First, bounds.Last, progress);
     }
 
@@ -160,7 +168,7 @@ public abstract class CrimeStreamer
 
         await sink.CompleteAsync(failure, CancellationToken.None).ConfigureAwait(false);
         var summary = progress.Snapshot(cancelled);
-        Logger.LogInformation("Replay {Outcome}: {Emitted} of {Scheduled} reports emitted", cancelled ? "stopped" : failure is null ? "completed" : "failed", summary.Emitted, summary.Scheduled);
+        Logger.LogInformation("Replay {Outcome}: {Emitted} of {Scheduled} reports emitted", cancelled ? "stopped" : failure is null ? "completed" : "failed", summary.Emitted, summary.ScheduledInShard);
         if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
@@ -254,12 +262,15 @@ public abstract class CrimeStreamer
     }
 
     /// <summary>Stage 6: groups the assigned reports per officer and sorts each group by report time (ties keep input order).</summary>
+    /// <remarks>In a shard, <paramref name="reports"/> holds only the reports of the officers the shard owns; the other
+    /// officers' partitions are empty.</remarks>
     /// <returns>Exactly <paramref name="officers"/> partitions, officer 1 first.</returns>
     protected abstract IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stage 7: every officer emits its reports when the clock reaches their report time. On a virtual clock the officers
     /// are merged in (report time, officer) order on one thread, deterministically; on a real-time clock they run concurrently.
+    /// Only the officers of <see cref="PreparedReplay.Shard"/> are replayed.
     /// </summary>
     protected virtual Task ReplayOfficersAsync(PreparedReplay prepared, SimulationClock clock, ICrimeReportSink sink, CancellationToken cancellationToken)
     {
@@ -277,7 +288,7 @@ public abstract class CrimeStreamer
         var open = new List<IEnumerator<CrimeReport>>();
         try
         {
-            foreach (var officer in prepared.Officers)
+            foreach (var officer in prepared.Officers.Where(o => prepared.Shard.Owns(o.OfficerId)))
             {
                 var e = officer.Reports.GetEnumerator();
                 open.Add(e);
@@ -311,7 +322,7 @@ public abstract class CrimeStreamer
     private static async Task ReplayConcurrentlyAsync(PreparedReplay prepared, SimulationClock clock, ICrimeReportSink sink, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var officers = prepared.Officers.Select(officer => Task.Run(
+        var officers = prepared.Officers.Where(o => prepared.Shard.Owns(o.OfficerId)).Select(officer => Task.Run(
             async () =>
             {
                 try
@@ -345,6 +356,23 @@ public abstract class CrimeStreamer
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Passes on the reports of the officers <paramref name="shard"/> owns; the others are only counted.</summary>
+    /// <remarks>Runs after assignment, so the deal (and every random draw before it) is the one every shard makes.</remarks>
+    private static IEnumerable<CrimeReport> KeepOwned(IEnumerable<CrimeReport> reports, ReplayShard shard, StreamingProgress progress)
+    {
+        foreach (var report in reports)
+        {
+            if (shard.Owns(report.OfficerId))
+            {
+                yield return report;
+            }
+            else
+            {
+                progress.OnInOtherShard();
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 namespace CrimeStreaming;
 
-/// <summary>Options of a <see cref="CrimeStreamer"/> run. Validated by <see cref="Validate"/> when the streamer is built.</summary>
+/// <summary>Options of a <see cref="CrimeStreamer"/> run. Validated by <see cref="Validate()"/> when the streamer is built.</summary>
 public sealed class CrimeStreamerOptions
 {
     /// <summary>The crimes of interest the original study replayed.</summary>
@@ -74,14 +74,49 @@ public sealed class CrimeStreamerOptions
     public int? Seed { get; set; }
 
     /// <summary>
+    /// The part of the replay this process emits when k processes replay one input together. The default value is
+    /// <see cref="ReplayShard.Whole"/>: this process emits every report.
+    /// </summary>
+    /// <remarks>
+    /// <para>Every shard prepares the whole input exactly as a single process would (same load, filter, report times and
+    /// officer assignment) and replays only the officers it owns (<see cref="ReplayShard.Owns"/>): officers i, i + k,
+    /// i + 2k, …. With the same input, options and <see cref="Seed"/> in every shard, the shards' streams together are
+    /// the single-process stream, each report in exactly one shard. Set the seed explicitly: a random seed differs per
+    /// process and the shards would not add up.</para>
+    /// <para><see cref="ReplayShard.Count"/> must be at most <see cref="Officers"/>: a shard without an officer would
+    /// emit nothing. Give the shards a shared <see cref="Epoch"/> so that they replay on the same timeline.</para>
+    /// </remarks>
+    public ReplayShard Shard { get; set; } = ReplayShard.Whole;
+
+    /// <summary>The furthest in the future an <see cref="Epoch"/> may lie: one day.</summary>
+    public static TimeSpan MaxEpochLead { get; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The real instant at which the accelerated clock reads the simulation start, shared by processes that replay one
+    /// input together (<see cref="Shard"/>). The default value is <see langword="null"/>: the moment the replay starts.
+    /// </summary>
+    /// <remarks>
+    /// <para>An epoch in the past starts the replay part-way: reports already due are emitted at once, as on a clock that
+    /// was started late. An epoch in the future makes the replay wait for it. Pick one a little after the slowest
+    /// process will have prepared, so that no shard starts part-way.</para>
+    /// <para>At most <see cref="MaxEpochLead"/> (one day) after the streamer's current time when it is created, so that a
+    /// mistaken date cannot stall a replay for days. Ignored by <see cref="AsFastAsPossible"/>, whose virtual clock
+    /// does not follow real time.</para>
+    /// </remarks>
+    public DateTimeOffset? Epoch { get; set; }
+
+    /// <summary>
     /// The time zone of the wall-clock times in the data. The default value is Los Angeles (Pacific time), falling back to
     /// UTC only where the system has no time-zone data.
     /// </summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZones.LosAngeles;
 
-    /// <summary>Checks every option.</summary>
+    /// <summary>Checks every option; <see cref="Epoch"/> against the system's current time.</summary>
     /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
-    public void Validate()
+    public void Validate() => Validate(TimeProvider.System.GetUtcNow());
+
+    /// <summary>Checks every option; <see cref="Epoch"/> against <paramref name="now"/> (the streamer's time provider).</summary>
+    internal void Validate(DateTimeOffset now)
     {
         var errors = new InvalidOptionsException.Builder(nameof(CrimeStreamerOptions));
         if (CrimesOfInterest is null)
@@ -125,6 +160,20 @@ public sealed class CrimeStreamerOptions
         if (SimulationStart is { } start && SimulationEnd is { } end && end <= start)
         {
             errors.Add(nameof(SimulationEnd), $"must be after SimulationStart ({start:o}), not {end:o}.");
+        }
+
+        if (Shard.Count < 1 || Shard.Index < 1 || Shard.Index > Shard.Count)
+        {
+            errors.Add(nameof(Shard), $"must be i/k with 1 <= i <= k, not {Shard.Index}/{Shard.Count}.");
+        }
+        else if (Officers >= 1 && Shard.Count > Officers)
+        {
+            errors.Add(nameof(Shard), $"must not split the replay into more shards than there are officers ({Officers}): shard {Shard.Index}/{Shard.Count} would replay no officer.");
+        }
+
+        if (Epoch is { } epoch && epoch - now > MaxEpochLead)
+        {
+            errors.Add(nameof(Epoch), $"must be at most {MaxEpochLead.TotalHours:N0} hours in the future, not {epoch:o} (now {now:o}).");
         }
 
         errors.ThrowIfAny();

@@ -13,6 +13,8 @@ public sealed class PreparedReplay : IDisposable
     }
 
     /// <summary>One partition per officer, officer 1 first.</summary>
+    /// <remarks>Every officer is listed, also in a shard (<see cref="Shard"/>); the partitions of officers other shards
+    /// replay are empty, their reports counted in <see cref="ReportsInOtherShards"/> instead.</remarks>
     public IReadOnlyList<OfficerPartition> Officers { get; }
 
     /// <summary>The simulated start time of the replay.</summary>
@@ -24,10 +26,16 @@ public sealed class PreparedReplay : IDisposable
     /// <summary>The latest report time, or <see langword="null"/> when there is nothing to replay.</summary>
     public DateTimeOffset? LastReportTime { get; }
 
+    /// <summary>The part of the replay this process emits: only the officers it owns are replayed.</summary>
+    public ReplayShard Shard => Progress.Shard;
+
+    /// <summary>Reports assigned to officers that other shards replay; 0 unless <see cref="Shard"/> is a part.</summary>
+    public long ReportsInOtherShards => Progress.ReportsInOtherShards;
+
     /// <summary>The run's live counters.</summary>
     public StreamingProgress Progress { get; }
 
-    /// <summary>Total reports to replay.</summary>
+    /// <summary>Total reports to replay in this process (in <see cref="Shard"/>).</summary>
     public long Count => Officers.Sum(o => o.Count);
 
     /// <summary>Releases the partitions.</summary>

@@ -5,8 +5,8 @@ namespace CrimeStreaming;
 /// <summary>Live, thread-safe counters of one run, for progress displays; <see cref="Snapshot"/> freezes them.</summary>
 /// <remarks>
 /// Every row read ends in exactly one place: skipped (unparseable), filtered out (no description, or not a crime
-/// of interest), before start, after end, or scheduled; every scheduled report is then either emitted or, if the run is
-/// stopped, not emitted. Custom stages of a <see cref="CrimeStreamer"/> subclass must count through these methods.
+/// of interest), before start, after end, or scheduled; every scheduled report is then either left to another shard
+/// (<see cref="CrimeStreamerOptions.Shard"/>), emitted or, if the run is stopped, not emitted. Custom stages of a <see cref="CrimeStreamer"/> subclass must count through these methods.
 /// </remarks>
 public sealed class StreamingProgress
 {
@@ -17,11 +17,13 @@ public sealed class StreamingProgress
     private readonly List<string> _warnings = [];
     private long _scheduled;
     private long _emitted;
+    private long _inOtherShards;
 
-    internal StreamingProgress(int seed, int officers, int maxRecordedErrors)
+    internal StreamingProgress(int seed, int officers, int maxRecordedErrors, ReplayShard shard = default)
     {
         Seed = seed;
         Officers = officers;
+        Shard = shard == default ? ReplayShard.Whole : shard;
         Input = new CsvReadStatistics(maxRecordedErrors);
     }
 
@@ -30,6 +32,9 @@ public sealed class StreamingProgress
 
     /// <summary>The number of officers.</summary>
     public int Officers { get; }
+
+    /// <summary>The part of the replay this run emits (<see cref="ReplayShard.Whole"/> unless sharded).</summary>
+    public ReplayShard Shard { get; }
 
     /// <summary>What the reader did with the input rows.</summary>
     public CsvReadStatistics Input { get; }
@@ -60,6 +65,9 @@ public sealed class StreamingProgress
 
     /// <summary>Reports assigned to officers for replay.</summary>
     public long Scheduled => Interlocked.Read(ref _scheduled);
+
+    /// <summary>Scheduled reports of officers that other shards replay (0 unless sharded).</summary>
+    public long ReportsInOtherShards => Interlocked.Read(ref _inOtherShards);
 
     /// <summary>Reports emitted into the sink so far.</summary>
     public long Emitted => Interlocked.Read(ref _emitted);
@@ -95,6 +103,9 @@ public sealed class StreamingProgress
     /// <summary>Counts a report assigned to an officer.</summary>
     public void OnScheduled() => Interlocked.Increment(ref _scheduled);
 
+    /// <summary>Counts a scheduled report left to the shard that owns its officer.</summary>
+    public void OnInOtherShard() => Interlocked.Increment(ref _inOtherShards);
+
     /// <summary>Counts a report written to the sink.</summary>
     public void OnEmitted() => Interlocked.Increment(ref _emitted);
 
@@ -116,6 +127,8 @@ public sealed class StreamingProgress
         NotOfInterest = NotOfInterest,
         BeforeStart = BeforeStart,
         Scheduled = Scheduled,
+        Shard = Shard,
+        ReportsInOtherShards = ReportsInOtherShards,
         Emitted = Emitted,
         SimulationStart = SimulationStart,
         LastReportTime = LastReportTime,

@@ -4,8 +4,13 @@ using CrimeStreaming.Csv;
 
 namespace CrimeStreaming;
 
-/// <summary>The fate of every row of a run: read = skipped + filtered out + before start + after end + scheduled; scheduled = emitted + not emitted.</summary>
-/// <remarks>A run whose input could not be read to its end (<see cref="FatalError"/>) is not balanced: rows were never read.</remarks>
+/// <summary>The fate of every row of a run: read = skipped + filtered out + before start + after end + scheduled; scheduled = in other shards + emitted + not emitted.</summary>
+/// <remarks>
+/// <para>A run whose input could not be read to its end (<see cref="FatalError"/>) is not balanced: rows were never read.</para>
+/// <para>Every shard of a sharded replay (<see cref="CrimeStreamerOptions.Shard"/>) prepares the whole input, so all
+/// counts up to <see cref="Scheduled"/> are the whole input's and equal in every shard; <see cref="ReportsInOtherShards"/>
+/// are the scheduled reports the other shards replay. Summed over the shards, <see cref="Emitted"/> is the single-process count.</para>
+/// </remarks>
 public sealed record StreamingSummary
 {
     /// <summary>The seed used (repeat it to repeat the run).</summary>
@@ -56,14 +61,23 @@ public sealed record StreamingSummary
     /// <summary>Reports dropped because their report time was after <see cref="CrimeStreamerOptions.SimulationEnd"/>.</summary>
     public long AfterEnd { get; init; }
 
-    /// <summary>Reports assigned to officers.</summary>
+    /// <summary>Reports assigned to officers, in every shard.</summary>
     public long Scheduled { get; init; }
+
+    /// <summary>The part of the replay this run emitted. The default value is <see cref="ReplayShard.Whole"/>.</summary>
+    public ReplayShard Shard { get; init; } = ReplayShard.Whole;
+
+    /// <summary>Scheduled reports of officers that other shards replay; 0 unless <see cref="Shard"/> is a part.</summary>
+    public long ReportsInOtherShards { get; init; }
+
+    /// <summary>Scheduled reports this shard replays: <see cref="Scheduled"/> − <see cref="ReportsInOtherShards"/>.</summary>
+    public long ScheduledInShard => Scheduled - ReportsInOtherShards;
 
     /// <summary>Reports emitted into the sink.</summary>
     public long Emitted { get; init; }
 
-    /// <summary>Scheduled reports not emitted because the run was stopped.</summary>
-    public long NotEmitted => Scheduled - Emitted;
+    /// <summary>Reports of this shard not emitted because the run was stopped: <see cref="ScheduledInShard"/> − <see cref="Emitted"/>.</summary>
+    public long NotEmitted => ScheduledInShard - Emitted;
 
     /// <summary>The simulation start.</summary>
     public DateTimeOffset? SimulationStart { get; init; }
@@ -75,7 +89,8 @@ public sealed record StreamingSummary
     public bool Cancelled { get; init; }
 
     /// <summary><see langword="true"/> when the whole input was read and every row read is accounted for exactly once.</summary>
-    public bool IsBalanced => FatalError is null && RowsRead == RowsSkipped + FilteredOut + BeforeStart + AfterEnd + Scheduled && Emitted <= Scheduled;
+    public bool IsBalanced => FatalError is null && RowsRead == RowsSkipped + FilteredOut + BeforeStart + AfterEnd + Scheduled
+        && Emitted <= ScheduledInShard;
 
     /// <summary>A multi-line, human-readable account.</summary>
     public override string ToString()
@@ -92,6 +107,11 @@ public sealed record StreamingSummary
         foreach (var warning in Warnings)
         {
             s.Append(c, $"warning: {warning}").AppendLine();
+        }
+
+        if (Shard != ReplayShard.Whole)
+        {
+            s.Append(c, $"{Shard}: in other shards {ReportsInOtherShards:N0}, in this shard {ScheduledInShard:N0}").AppendLine();
         }
 
         s.Append(c, $"emitted {Emitted:N0}, not emitted {NotEmitted:N0}{(Cancelled ? " (stopped)" : string.Empty)}; officers {Officers}, seed {Seed}").AppendLine();

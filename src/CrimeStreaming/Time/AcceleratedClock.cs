@@ -5,7 +5,8 @@ namespace CrimeStreaming;
 
 /// <summary>
 /// A simulation clock running <see cref="Acceleration"/> times faster than real time:
-/// <c>simulated = start + (realNow − realStart) × acceleration</c>, where realStart is the moment of <see cref="Run"/>.
+/// <c>simulated = start + (realNow − realStart) × acceleration</c>, where realStart is the moment of <see cref="Run"/>,
+/// or the <see cref="Epoch"/> when one is given.
 /// </summary>
 /// <remarks>
 /// Real time comes from the injected <see cref="TimeProvider"/> (a fake one in tests). Waiting is scheduled on
@@ -15,12 +16,18 @@ public sealed class AcceleratedClock : SimulationClock
 {
     private readonly TimeProvider _time;
     private long _realStartTimestamp; // 0 until Run()
+    private long _epochShiftTicks; // real time from the epoch to Run() (negative before a future epoch); set before _realStartTimestamp
+    private readonly object _runGate = new();
 
     /// <summary>Creates an accelerated clock.</summary>
-    /// <param name="start">The simulated time when the clock is started.</param>
+    /// <param name="start">The simulated time when the clock is started (at <paramref name="epoch"/> if one is given).</param>
     /// <param name="acceleration">Simulated seconds per real second (3600: one real second is one simulated hour). Must be positive and finite.</param>
     /// <param name="timeProvider">The source of real time; the default is <see cref="TimeProvider.System"/>.</param>
-    public AcceleratedClock(DateTimeOffset start, double acceleration, TimeProvider? timeProvider = null)
+    /// <param name="epoch">The real instant (on <paramref name="timeProvider"/>'s wall clock) at which the clock reads
+    /// <paramref name="start"/>, so that clocks in several processes agree; the default is the moment of <see cref="Run"/>.</param>
+    /// <remarks>The epoch is read against the wall clock once, when the clock is run; from then on elapsed time comes
+    /// from the monotonic timestamp, so adjustments of the system clock during a replay do not move it.</remarks>
+    public AcceleratedClock(DateTimeOffset start, double acceleration, TimeProvider? timeProvider = null, DateTimeOffset? epoch = null)
     {
         if (!(acceleration > 0) || double.IsInfinity(acceleration))
         {
@@ -29,9 +36,16 @@ public sealed class AcceleratedClock : SimulationClock
 
         Start = start;
         Acceleration = acceleration;
+        Epoch = epoch;
         _time = timeProvider ?? TimeProvider.System;
         Scheduler = new AcceleratedScheduler(this);
     }
+
+    /// <summary>The real instant at which the clock reads <see cref="Start"/>, or <see langword="null"/> for the moment of <see cref="Run"/>.</summary>
+    /// <remarks>Once run, an epoch in the past puts the clock past <see cref="Start"/> at once (what is due is due now);
+    /// until an epoch in the future, <see cref="Now"/> reads before <see cref="Start"/>, so that every wait is measured
+    /// on one straight timeline.</remarks>
+    public DateTimeOffset? Epoch { get; }
 
     /// <inheritdoc/>
     public override DateTimeOffset Start { get; }
@@ -65,16 +79,35 @@ public sealed class AcceleratedClock : SimulationClock
                 return TimeSpan.Zero;
             }
 
-            var real = _time.GetElapsedTime(startTs);
-            return SaturatingTime.FromTicks(real.Ticks * Acceleration);
+            var real = _time.GetElapsedTime(startTs).Ticks + (double)Volatile.Read(ref _epochShiftTicks);
+            return SaturatingTime.FromTicks(real * Acceleration);
         }
     }
 
     /// <inheritdoc/>
     public override void Run()
     {
-        var now = _time.GetTimestamp();
-        Interlocked.CompareExchange(ref _realStartTimestamp, now == 0 ? 1 : now, 0);
+        if (Interlocked.Read(ref _realStartTimestamp) != 0)
+        {
+            return;
+        }
+
+        lock (_runGate)
+        {
+            if (Interlocked.Read(ref _realStartTimestamp) != 0)
+            {
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            if (Epoch is { } epoch)
+            {
+                // Far-off epochs cannot overflow: the difference of two DateTimeOffsets always fits a TimeSpan.
+                Volatile.Write(ref _epochShiftTicks, (_time.GetUtcNow() - epoch).Ticks);
+            }
+
+            Interlocked.Exchange(ref _realStartTimestamp, now == 0 ? 1 : now);
+        }
     }
 
     /// <summary>The real time it takes the simulated clock to advance by <paramref name="simulated"/>.</summary>
@@ -90,8 +123,9 @@ public sealed class AcceleratedClock : SimulationClock
         {
             // System time is the Stopwatch: wait on the precise timer rather than on millisecond-grained timers.
             var ahead = simulatedTime - Start;
-            var dueOffset = Math.Ceiling(ahead.Ticks / Acceleration * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
-            var due = Interlocked.Read(ref _realStartTimestamp) + (long)Math.Min(dueOffset, long.MaxValue / 2.0);
+            var realStart = Interlocked.Read(ref _realStartTimestamp);
+            var dueOffset = Math.Ceiling(((ahead.Ticks / Acceleration) - Volatile.Read(ref _epochShiftTicks)) * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            var due = realStart + (long)Math.Clamp(dueOffset, long.MinValue / 2.0, long.MaxValue / 2.0);
             await PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken).ConfigureAwait(false);
             return;
         }
