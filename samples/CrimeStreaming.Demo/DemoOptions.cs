@@ -11,6 +11,8 @@ internal sealed partial class DemoOptions
     public const double MaxAcceleration = 10_000_000;
     public const int MaxOfficers = 1024;
     public const int MaxPartitions = 1000;
+    public const int MaxConsumers = 64;
+    public const int EmbeddedMaxLag = 3_000;
 
     public static readonly OptionTable<DemoOptions> Table = new(
     [
@@ -23,6 +25,12 @@ internal sealed partial class DemoOptions
         CliOption<DemoOptions>.WithValue("--bootstrap-servers", "LIST", "a real Kafka cluster (host:port,...) instead of\nthe embedded one; the topic is created if absent\n(replication factor 3).", (o, _, v) => o.BootstrapServers = v),
         CliOption<DemoOptions>.WithValue("--topic", "NAME", "topic. Default: la-crime.", (o, _, v) => o.Topic = v),
         CliOption<DemoOptions>.WithValue("--partitions", "N", "partitions when the topic is created, 1 to 1,000.\nDefault: 6.", (o, n, v) => o.Partitions = OptionValues.Int(n, v, 1, MaxPartitions)),
+        CliOption<DemoOptions>.WithValue("--consumers", "N", "analysis instances in this process, 1 to 64; they\nshare the partitions as one consumer group. Default: 1.", (o, n, v) => o.Consumers = OptionValues.Int(n, v, 1, MaxConsumers)),
+        CliOption<DemoOptions>.WithValue("--group", "NAME", "the analysis consumer group; other processes join\nit (CrimeStreaming.Analyser). Default:\ncrimestreaming-analysis.", (o, _, v) => o.Group = v),
+        CliOption<DemoOptions>.WithValue("--results-topic", "NAME", "where the instances publish partial results (one\npartition). Default: TOPIC-windows.", (o, _, v) => o.ResultsTopicOption = v),
+        CliOption<DemoOptions>.WithValue("--max-lag", "N", "the replay waits while the analysis group is more than\nN messages behind in a partition, 0 (off) to\n1,000,000. Default: 3,000 on the embedded cluster\n(it keeps ~5 MiB a partition), off on a real one.", (o, n, v) => o.MaxLagOption = OptionValues.Int(n, v, 0, 1_000_000)),
+        CliOption<DemoOptions>.WithValue("--shard", "I/K", "replay only officers I, I+K, ... (1 <= I <= K): K\nprocesses replay one input together. Needs --seed\n(the same in every shard).", (o, n, v) => o.Shard = ReplayShard.TryParse(v, out var shard) ? shard : throw new UsageException($"{n}: '{v}' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")),
+        CliOption<DemoOptions>.WithValue("--epoch", "INSTANT", "the real instant the replay's clock reads the\nsimulation start, ISO 8601 with offset (e.g.\n2026-12-01T10:00:00Z): shards share one timeline.\nDefault: when the replay starts.", (o, n, v) => o.Epoch = DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch) && v.Contains('T') ? epoch : throw new UsageException($"{n}: '{v}' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")),
         CliOption<DemoOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name) for the\nproducer, consumer and admin client, e.g.\n-X security.protocol=SASL_SSL. Repeatable;\noverrides --kafka-config. Secret values (keys with\npassword, secret, key, token, jaas) print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
         CliOption<DemoOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file\n(key=value lines); its bootstrap.servers is used\nwhen --bootstrap-servers is absent.", (o, _, v) => o.KafkaConfigFile = v),
         CliOption<DemoOptions>.WithValue("--kafka-timeout", "SECONDS", "how long a real cluster may take to answer before\nthe demo gives up, 1 to 300. Default: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
@@ -63,6 +71,24 @@ internal sealed partial class DemoOptions
     public string Topic { get; private set; } = "la-crime";
 
     public int Partitions { get; private set; } = 6;
+
+    public int Consumers { get; private set; } = 1;
+
+    public string Group { get; private set; } = "crimestreaming-analysis";
+
+    private string? ResultsTopicOption { get; set; }
+
+    /// <summary>The results topic: <c>--results-topic</c>, else the topic's name + <c>-windows</c>.</summary>
+    public string ResultsTopic => ResultsTopicOption ?? Topic + "-windows";
+
+    private int? MaxLagOption { get; set; }
+
+    /// <summary>The lag bound per partition: <c>--max-lag</c>, else 3,000 on the embedded cluster and none on a real one; <see langword="null"/> when off.</summary>
+    public int? MaxLag => (MaxLagOption ?? (BootstrapServers is null ? EmbeddedMaxLag : 0)) is > 0 and var lag ? lag : null;
+
+    public ReplayShard Shard { get; private set; } = ReplayShard.Whole;
+
+    public DateTimeOffset? Epoch { get; private set; }
 
     private readonly List<string> _kafkaSettingArgs = [];
 
@@ -107,9 +133,37 @@ internal sealed partial class DemoOptions
             PathChecks.OutputFile("--chart", MapChart!);
         }
 
-        if (!TopicName().IsMatch(Topic))
+        foreach (var (option, name) in new[] { ("--topic", Topic), ("--results-topic", ResultsTopic), ("--group", Group) })
         {
-            throw new UsageException($"--topic: '{Topic}' is not a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -).");
+            if (!TopicName().IsMatch(name))
+            {
+                throw new UsageException($"{option}: '{name}' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).");
+            }
+        }
+
+        if (ResultsTopic == Topic)
+        {
+            throw new UsageException($"--results-topic: must differ from --topic ('{Topic}').");
+        }
+
+        if (Shard.Count > 1 && Seed is null)
+        {
+            throw new UsageException($"--shard: {Shard.Index}/{Shard.Count} needs --seed, the same in every shard (each shard prepares the whole input and must deal it to officers exactly as the others do).");
+        }
+
+        if (Shard.Count > Officers)
+        {
+            throw new UsageException($"--shard: {Shard.Count} shards but --officers {Officers}: some shard would replay no officer.");
+        }
+
+        if (Epoch is not null && AsFastAsPossible)
+        {
+            throw new UsageException("--epoch: has no effect with --as-fast-as-possible (the replay runs on virtual time).");
+        }
+
+        if (Epoch is { } epoch && epoch > DateTimeOffset.UtcNow.AddDays(1))
+        {
+            throw new UsageException($"--epoch: {epoch:O} is more than a day ahead.");
         }
 
         // The file comes first so that -X overrides it whatever the order on the line.
@@ -141,6 +195,8 @@ internal sealed partial class DemoOptions
         Officers = Officers,
         Seed = Seed,
         SimulationStart = Start,
+        Shard = Shard,
+        Epoch = Epoch,
     };
 
     /// <summary>The replay speed for messages: "as fast as possible" or e.g. "345,600x".</summary>

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 // The main demo: LAPD reports -> officers on an accelerated clock -> Kafka (3 brokers, RF 3) -> back out of Kafka ->
-// event-time windows (last 1/6/12 hours) -> live dashboard, then a summary of every record's fate.
+// analysis instances of one consumer group -> global event-time windows (last 1/6/12 hours) -> live dashboard, then
+// a summary of every record's fate ending with the results digest.
 // Everything the command line names is checked before anything starts (see docs/command-line.md).
 KafkaSettings? secrets = null;
 return await ConsoleApp.RunAsync(args.Contains("--verbose"), "finishing the replay and flushing Kafka", m => secrets?.Redact(m) ?? m, RunAsync);
@@ -79,7 +80,7 @@ async Task<int> RunAsync(StopSignal stop)
         return ConsoleApp.Success;
     }
 
-    // 2. Kafka: the embedded 3-broker cluster, or a real one.
+    // 2. Kafka: the embedded 3-broker cluster, or a real one; the input topic and the analysis' results topic.
     using var cluster = options.BootstrapServers is null ? new EmbeddedKafkaCluster(3) : null;
     var bootstrap = options.BootstrapServers ?? cluster!.BootstrapServers;
     using var admin = cluster is null
@@ -92,67 +93,97 @@ async Task<int> RunAsync(StopSignal stop)
         : null;
     ITopicProvisioner topics = admin ?? (ITopicProvisioner)new EmbeddedTopicProvisioner(cluster!);
     await topics.EnsureTopicAsync(options.Topic, options.Partitions, KafkaDefaults.ReplicationFactor, stop.Token);
+    await topics.EnsureTopicAsync(options.ResultsTopic, 1, KafkaDefaults.ReplicationFactor, stop.Token);
     var topic = await topics.DescribeTopicAsync(options.Topic, stop.Token);
+    var resultsTopic = await topics.DescribeTopicAsync(options.ResultsTopic, stop.Token);
+    if (resultsTopic.PartitionCount != 1)
+    {
+        Console.Error.WriteLine($"error: --results-topic {options.ResultsTopic} has {resultsTopic.PartitionCount} partitions; it needs exactly 1.");
+        return ConsoleApp.Failure;
+    }
+
     Console.WriteLine(topic);
     var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null ? "cluster" : "embedded cluster")} {bootstrap}, topic {topic.Name}, {topic.PartitionCount} partitions, RF {topic.ReplicationFactor}");
-    if (cluster is not null && prepared.Count * 700L / Math.Min(options.Officers, topic.PartitionCount) > 4_000_000)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka bootstrap servers: {bootstrap}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analysis: {options.Consumers} instance(s) in group {options.Group}, results on {options.ResultsTopic}; another process joins with: dotnet run --project samples/CrimeStreaming.Analyser -- --bootstrap-servers {bootstrap}{(options.Topic == KafkaDefaults.Topic ? "" : $" --topic {options.Topic}")}{(options.Group == "crimestreaming-analysis" ? "" : $" --group {options.Group}")}"));
+    var shardText = options.Shard.Count > 1 ? $", {options.Shard}" : "";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replaying {prepared.Count:N0} reports by {options.Officers} officers{shardText} from {prepared.Start:yyyy-MM-dd HH:mm zzz} ({options.Speed}), seed {prepared.Progress.Seed}{(options.MaxLag is { } lag ? $", at most {lag:N0} messages ahead of the analysis per partition" : "")}"));
+
+    // 3. The analysis: instances of one consumer group aggregate their partitions per hour pane and publish partials;
+    //    the results reader merges them into the global 1/6/12-hour windows (the same whatever the instance count).
+    using var sink = new KafkaCrimeSink(
+        new KafkaCrimeSinkOptions
+        {
+            BootstrapServers = bootstrap,
+            Topic = options.Topic,
+            Configure = settings.ApplyTo,
+            Shard = options.Shard,
+            ConsumerLagLimit = options.MaxLag is { } maxLag ? new ConsumerLagLimit { GroupId = options.Group, MaxMessagesPerPartition = maxLag } : null,
+        },
+        kafkaLogger);
+    var analysis = new KafkaWindowAnalyserOptions
     {
-        // Each officer's reports share one partition (the key), and the embedded cluster keeps only ~5 MiB a partition:
-        // more would silently fall off the start of the log, so refuse rather than lose reports.
-        var needed = (int)Math.Ceiling(prepared.Count * 700.0 / 4_000_000 * 1.5);
-        Console.Error.WriteLine($"error: {prepared.Count:N0} reports need about --officers {needed} --partitions {needed} on the embedded cluster (it keeps ~5 MiB per partition), or --bootstrap-servers of a real cluster.");
-        return 2;
-    }
+        BootstrapServers = bootstrap,
+        Topic = options.Topic,
+        ResultsTopic = options.ResultsTopic,
+        GroupId = options.Group,
+        Configure = settings.ApplyTo,
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replaying {prepared.Count:N0} reports by {options.Officers} officers from {prepared.Start:yyyy-MM-dd HH:mm zzz} ({options.Speed}), seed {prepared.Progress.Seed}"));
-
-    // 3. Read the topic back and analyse it by report time. Kafka partitions interleave, so windows wait for a
-    //    watermark: two real seconds of simulated time (all of it when replaying as fast as possible).
-    using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = bootstrap, Topic = options.Topic, Configure = settings.ApplyTo }, kafkaLogger);
-    var source = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = bootstrap, Topic = options.Topic, GroupId = $"demo-{Guid.NewGuid():N}", Configure = settings.ApplyTo }, kafkaLogger);
+        // Officers replay concurrently in real time, so within a partition reports interleave with the scheduler's
+        // jitter: two real seconds of simulated time. On virtual time each partition is in report-time order.
+        AllowedDisorder = options.AsFastAsPossible ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(Math.Max(3600, 2 * options.Acceleration)),
+    };
     var dashboard = new Dashboard(prepared, clock, sink, topicLine);
     var charts = options.Chart is null ? null : new CrimeCharts();
-    var disorder = options.AsFastAsPossible ? TimeSpan.FromDays(3650) : TimeSpan.FromSeconds(Math.Max(3600, 2 * options.Acceleration));
-    var consumed = new Subject<CrimeReport>();
-    var late = Observer.Create<CrimeReport>(_ => dashboard.OnLate());
-    var subscriptions = new List<IDisposable> { consumed.Subscribe(r => { dashboard.OnConsumed(r); charts?.Add(r); }) };
-    foreach (var hours in Dashboard.WindowHours)
+    using var results = new KafkaWindowResults(analysis, kafkaLogger);
+    results.WindowEmitted += w =>
     {
-        var windows = consumed.EventTimeSnapshots(TimeSpan.FromHours(hours), TimeSpan.FromHours(1), disorder, hours == 1 ? late : null, origin: prepared.Start);
-        subscriptions.Add(windows.Subscribe(s =>
+        dashboard.OnWindow(w.Hours, w.Snapshot);
+        if (w.Hours == 1 && !live)
         {
-            dashboard.OnWindow(hours, s);
-            if (hours == 1 && !live)
-            {
-                Console.WriteLine(Dashboard.Line(s));
-            }
-        }));
+            Console.WriteLine(Dashboard.Line(w.Snapshot));
+        }
+    };
+    var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
+    foreach (var analyser in analysers)
+    {
+        analyser.ReportAnalysed += r =>
+        {
+            dashboard.OnConsumed(r);
+            charts?.Add(r);
+        };
     }
 
-    using var stopConsumer = new CancellationTokenSource();
-    var consumer = Task.Run(async () =>
+    using var stopAnalysis = new CancellationTokenSource();
+    var reading = results.RunAsync(stopAnalysis.Token);
+    var analysing = Task.WhenAll(analysers.Select(a => a.RunAsync(stopAnalysis.Token)));
+
+    // The replay waits (at most 30 s) until the group has given every instance a partition, so that all of them take part.
+    var settle = DateTime.UtcNow.AddSeconds(30);
+    while (analysers.Count(a => a.OwnedPartitions > 0) < Math.Min(analysers.Count, topic.PartitionCount) && DateTime.UtcNow < settle && !stop.Token.IsCancellationRequested)
     {
-        await foreach (var c in source.ReadAllAsync(stopConsumer.Token))
+        if (analysing.IsCompleted || reading.IsCompleted)
         {
-            consumed.OnNext(c.Report);
+            break; // failed: reported below
         }
 
-        consumed.OnCompleted(); // emits the windows still open
-    });
+        await Task.Delay(20);
+    }
 
-    // 4. Replay into Kafka; when done (or stopped), let the consumer catch up with what was delivered, then stop it.
+    // 4. Replay into Kafka; when done, the analysis completes on the end-of-stream markers (every partition ended); when
+    //    stopped, it gets a moment to publish what was delivered, then stops too.
     var replay = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
     async Task DrainAsync()
     {
-        await replay;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (dashboard.Consumed < sink.Summary.Delivered && DateTime.UtcNow < deadline && !consumer.IsCompleted)
+        var run = await replay;
+        var deadline = DateTime.UtcNow + (run.Cancelled ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10));
+        while (!reading.IsCompleted && !analysing.IsCompleted && DateTime.UtcNow < deadline && !stop.Token.IsCancellationRequested)
         {
-            await Task.Delay(50);
+            await Task.WhenAny(reading, analysing, Task.Delay(100));
         }
 
-        await stopConsumer.CancelAsync();
-        await consumer;
+        await stopAnalysis.CancelAsync();
+        await Task.WhenAll(reading, analysing);
     }
 
     var drained = DrainAsync();
@@ -171,16 +202,21 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     await drained;
-    subscriptions.ForEach(s => s.Dispose());
-    var run = await replay;
+    var runSummary = await replay;
     var delivery = sink.Summary;
+    var merged = results.Summary;
 
     Console.WriteLine();
-    Console.WriteLine(run.Cancelled ? $"Summary (stopped by {stop.Reason})" : "Summary");
-    Console.Write(run);
+    Console.WriteLine(runSummary.Cancelled ? $"Summary (stopped by {stop.Reason})" : "Summary");
+    Console.Write(runSummary);
     Console.WriteLine($"kafka: {delivery}");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"consumed {dashboard.Consumed:N0} ({source.Summary}); late for their window {dashboard.Late:N0}"));
-    foreach (var error in run.Errors.Take(5))
+    for (var i = 0; i < analysers.Count; i++)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysis instance {i + 1}: {analysers[i].Summary}"));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed {merged.Reports:N0} reports, late for their window {merged.LateReports:N0}; {merged}; foreign results messages {results.ForeignMessages:N0}"));
+    foreach (var error in runSummary.Errors.Take(5))
     {
         Console.WriteLine($"  {error}");
     }
@@ -192,11 +228,14 @@ async Task<int> RunAsync(StopSignal stop)
         Console.WriteLine($"charts written to {options.Chart} and {options.MapChart}");
     }
 
-    if (run.Cancelled)
+    Console.WriteLine($"results sha256: {merged.Digest}");
+    if (runSummary.Cancelled)
     {
         return ConsoleApp.Interrupted;
     }
 
-    // Success means every row is accounted for and everything delivered came back.
-    return run.IsBalanced && delivery.Pending == 0 && dashboard.Consumed == delivery.Delivered ? ConsoleApp.Success : ConsoleApp.Failure;
+    // Success means every row is accounted for, everything delivered was analysed exactly once, and the results are complete.
+    var analysed = merged.Reports + merged.LateReports;
+    var expected = options.Shard.Count > 1 ? analysed >= delivery.Delivered : analysed == delivery.Delivered;
+    return runSummary.IsBalanced && delivery.Pending == 0 && merged.Complete && expected ? ConsoleApp.Success : ConsoleApp.Failure;
 }

@@ -61,6 +61,12 @@ public sealed class KafkaWindowAnalyser
     /// <summary>This instance's name on the results topic (the key of its messages).</summary>
     public string InstanceId { get; }
 
+    /// <summary>
+    /// Raised on the instance's consumer thread for every report it aggregates (a live view's hook). A report re-read
+    /// after a take-over may be raised again, by its new owner; the global results count it once.
+    /// </summary>
+    public event Action<CrimeReport>? ReportAnalysed;
+
     /// <summary>How many input partitions this instance holds now.</summary>
     public int OwnedPartitions => Volatile.Read(ref _ownedCount);
 
@@ -235,6 +241,7 @@ public sealed class KafkaWindowAnalyser
                 if (aggregator.Add(report, offset, shard, closed))
                 {
                     Interlocked.Increment(ref _reports);
+                    RaiseAnalysed(report);
                 }
                 else
                 {
@@ -250,6 +257,18 @@ public sealed class KafkaWindowAnalyser
 
         owned.Dirty = true;
         _pending.AddRange(closed);
+    }
+
+    private void RaiseAnalysed(CrimeReport report)
+    {
+        try
+        {
+            ReportAnalysed?.Invoke(report);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A ReportAnalysed handler threw.");
+        }
     }
 
     private void Invalid(PartitionPaneAggregator aggregator, ConsumeResult<Ignore, byte[]> result, string reason)
