@@ -177,7 +177,8 @@ async Task<int> RunAsync(StopSignal stop)
     {
         var run = await replay;
         var deadline = DateTime.UtcNow + (run.Cancelled ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10));
-        while (!reading.IsCompleted && !analysing.IsCompleted && DateTime.UtcNow < deadline && !stop.Token.IsCancellationRequested)
+        // The results reader is the judge: it completes once every partition has ended and every window is out.
+        while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline && !stop.Token.IsCancellationRequested)
         {
             await Task.WhenAny(reading, analysing, Task.Delay(100));
         }
@@ -228,6 +229,17 @@ async Task<int> RunAsync(StopSignal stop)
         Console.WriteLine($"charts written to {options.Chart} and {options.MapChart}");
     }
 
+    var lost = analysers.Sum(a => a.Summary.Lost);
+    if (lost > 0)
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {lost:N0} messages were deleted by the topic's retention before the analysis read them; bound the replay's lead with --max-lag."));
+    }
+
+    if (!merged.Complete && !runSummary.Cancelled)
+    {
+        Console.Error.WriteLine("warning: the results are incomplete: not every partition reached its end-of-stream markers in time.");
+    }
+
     Console.WriteLine($"results sha256: {merged.Digest}");
     if (runSummary.Cancelled)
     {
@@ -237,5 +249,5 @@ async Task<int> RunAsync(StopSignal stop)
     // Success means every row is accounted for, everything delivered was analysed exactly once, and the results are complete.
     var analysed = merged.Reports + merged.LateReports;
     var expected = options.Shard.Count > 1 ? analysed >= delivery.Delivered : analysed == delivery.Delivered;
-    return runSummary.IsBalanced && delivery.Pending == 0 && merged.Complete && expected ? ConsoleApp.Success : ConsoleApp.Failure;
+    return runSummary.IsBalanced && delivery.Pending == 0 && merged.Complete && lost == 0 && expected ? ConsoleApp.Success : ConsoleApp.Failure;
 }

@@ -21,6 +21,9 @@ public sealed record KafkaAnalysisSummary
     /// <summary>End-of-stream markers read.</summary>
     public long EndMarkers { get; init; }
 
+    /// <summary>Messages deleted by retention before this instance read them: their reports are missing from the results.</summary>
+    public long Lost { get; init; }
+
     /// <summary>Pane partials published to the results topic.</summary>
     public long Partials { get; init; }
 
@@ -38,6 +41,6 @@ public sealed record KafkaAnalysisSummary
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"read {Read:N0}: {Reports:N0} reports, {Late:N0} late, {Replayed:N0} replayed, {Invalid:N0} invalid, {EndMarkers:N0} end markers; " +
+        $"read {Read:N0}: {Reports:N0} reports, {Late:N0} late, {Replayed:N0} replayed, {Invalid:N0} invalid, {EndMarkers:N0} end markers, {Lost:N0} lost to retention; " +
         $"published {Partials:N0} partials in {ResultsMessages:N0} messages; partitions assigned {Assigned:N0}, restored {Restored:N0}, revoked {Revoked:N0}";
 }

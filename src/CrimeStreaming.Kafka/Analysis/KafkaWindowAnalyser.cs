@@ -24,6 +24,7 @@ namespace CrimeStreaming.Kafka;
 public sealed class KafkaWindowAnalyser
 {
     private const int PartialsPerMessage = 400; // keeps a results message far below the default 1 MB limit
+    private const int FlushEvery = 500; // input messages: publish (and so release the replay's lag bound) at least this often
 
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
@@ -43,6 +44,10 @@ public sealed class KafkaWindowAnalyser
     private long _revoked;
     private volatile bool _crashed;
     private int _ownedCount;
+    private volatile Error? _deliveryError;
+    private readonly LogStartGuard _guard;
+    private int _readSinceFlush;
+    private int _storedSinceCommit;
 
     /// <summary>Creates an instance; <see cref="RunAsync(CancellationToken)"/> starts it.</summary>
     /// <param name="options">Bootstrap servers, topics, group, windows.</param>
@@ -56,7 +61,14 @@ public sealed class KafkaWindowAnalyser
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         InstanceId = Guid.NewGuid().ToString("N")[..12];
+        _guard = new LogStartGuard(_logger, RaiseLost);
     }
+
+    /// <summary>
+    /// Raised when messages of an assigned partition were deleted (retention) before this instance read them: their
+    /// reports are missing from the results. Bound the replay's lead with <see cref="KafkaCrimeSinkOptions.ConsumerLagLimit"/>.
+    /// </summary>
+    public event Action<LostMessages>? MessagesLost;
 
     /// <summary>This instance's name on the results topic (the key of its messages).</summary>
     public string InstanceId { get; }
@@ -84,6 +96,7 @@ public sealed class KafkaWindowAnalyser
         Assigned = Interlocked.Read(ref _assigned),
         Restored = Interlocked.Read(ref _restored),
         Revoked = Interlocked.Read(ref _revoked),
+        Lost = _guard.Lost,
     };
 
     /// <summary>
@@ -121,17 +134,20 @@ public sealed class KafkaWindowAnalyser
         var config = _options.Apply(new ConsumerConfig
         {
             GroupId = _options.GroupId,
+            // Offsets are stored only once the results that cover them are delivered (see Publish), then committed by the
+            // loop as soon as it sees them: a replay bounded by this group's lag waits for exactly these commits.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10, // a replay bounded by this group's lag waits for it: fetch what arrives at once
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 3),
         });
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "analysis consumer", e))
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions, partitionCount, results, cancellationToken))
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, results, cancellationToken))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
             .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false))
             .Build();
@@ -166,15 +182,29 @@ public sealed class KafkaWindowAnalyser
                     }
                     else
                     {
-                        Process(owned, result, closed);
+                        Process(consumer, owned, result, closed);
                     }
                 }
 
                 MarkIdle();
-                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval)
+                if (_deliveryError is { } failed)
                 {
-                    Flush(consumer, producer, _owned.Keys.ToList(), partitionCount, commit: true);
+                    // Results this instance published were lost: stop without committing, as a crash would; whoever
+                    // takes its partitions over recomputes from the last commit.
+                    _crashed = true;
+                    throw new KafkaException(failed);
+                }
+
+                if (Interlocked.Exchange(ref _storedSinceCommit, 0) == 1)
+                {
+                    CommitStored(consumer);
+                }
+
+                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery)
+                {
+                    Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: false);
                     lastFlush = _time.GetTimestamp();
+                    _readSinceFlush = 0;
                 }
             }
         }
@@ -182,7 +212,7 @@ public sealed class KafkaWindowAnalyser
         {
             try
             {
-                Flush(consumer, producer, _owned.Keys.ToList(), partitionCount, commit: true);
+                Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: true);
             }
             catch (KafkaException e)
             {
@@ -201,9 +231,11 @@ public sealed class KafkaWindowAnalyser
         }
     }
 
-    private void Process(Owned owned, ConsumeResult<Ignore, byte[]> result, List<PanePartial> closed)
+    private void Process(IConsumer<Ignore, byte[]> consumer, Owned owned, ConsumeResult<Ignore, byte[]> result, List<PanePartial> closed)
     {
         Interlocked.Increment(ref _read);
+        _readSinceFlush++;
+        _guard.Read(consumer, result.TopicPartition, result.Offset.Value);
         owned.AtEnd = false;
         owned.LastMessage = _time.GetTimestamp();
         if (owned.Idle)
@@ -259,6 +291,18 @@ public sealed class KafkaWindowAnalyser
         _pending.AddRange(closed);
     }
 
+    private void RaiseLost(LostMessages lost)
+    {
+        try
+        {
+            MessagesLost?.Invoke(lost);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A MessagesLost handler threw.");
+        }
+    }
+
     private void RaiseAnalysed(CrimeReport report)
     {
         try
@@ -290,12 +334,14 @@ public sealed class KafkaWindowAnalyser
         }
     }
 
-    private void OnAssigned(List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
+    private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
     {
         if (partitions.Count == 0)
         {
             return;
         }
+
+        _ = _guard.Assigned(consumer, partitions).ToList();
 
         // The previous owners published and flushed before they let go: read the results topic up to date first.
         if (!results.WaitUntilCaughtUp(_options.RestoreTimeout, cancellationToken) && !cancellationToken.IsCancellationRequested)
@@ -331,7 +377,7 @@ public sealed class KafkaWindowAnalyser
     {
         try
         {
-            Flush(consumer, producer, partitions, partitionCount, commit);
+            Publish(consumer, producer, partitions, partitionCount, wait: commit);
         }
         catch (KafkaException e)
         {
@@ -339,6 +385,7 @@ public sealed class KafkaWindowAnalyser
             _logger.LogWarning("Could not publish results of revoked partitions {Partitions}: {Reason}", string.Join(", ", partitions), e.Error.Reason);
         }
 
+        _guard.Revoked(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, Offset.Unset)));
         foreach (var p in partitions)
         {
             if (_owned.Remove(p))
@@ -353,8 +400,12 @@ public sealed class KafkaWindowAnalyser
         _pending.RemoveAll(x => partitions.Contains(x.Partition));
     }
 
-    /// <summary>Publishes pending partials and the progress of <paramref name="partitions"/>, waits for delivery, then commits.</summary>
-    private void Flush(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
+    /// <summary>
+    /// Publishes pending partials and the progress of <paramref name="partitions"/>; once the results are delivered, the
+    /// input offsets they cover are stored for the next commit. With <paramref name="wait"/> (a revocation, the end) it
+    /// waits for the delivery and commits at once; without, the loop goes on and the delivery report stores the offsets.
+    /// </summary>
+    private void Publish(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool wait)
     {
         if (_crashed)
         {
@@ -386,38 +437,39 @@ public sealed class KafkaWindowAnalyser
         }
 
         var partials = _pending.Where(x => partitions.Contains(x.Partition)).ToList();
-        if (partials.Count == 0 && progress.Count == 0)
+        _pending.RemoveAll(x => partitions.Contains(x.Partition));
+        if (partials.Count > 0 || progress.Count > 0)
+        {
+            for (var i = 0; i < partials.Count || i == 0; i += PartialsPerMessage)
+            {
+                var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
+                var last = i + PartialsPerMessage >= partials.Count;
+                var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : []);
+                var covered = last && !wait ? offsets : null;
+                producer.Produce(_options.ResultsTopic, message, d => OnResultsDelivered(consumer, d, covered));
+                Interlocked.Increment(ref _messages);
+            }
+
+            Interlocked.Add(ref _partials, partials.Count);
+        }
+        else if (!wait)
+        {
+            Store(consumer, offsets); // nothing new to publish: what was published before covers these offsets
+            Volatile.Write(ref _storedSinceCommit, offsets.Count > 0 ? 1 : 0);
+            return;
+        }
+
+        if (!wait)
         {
             return;
         }
 
-        _pending.RemoveAll(x => partitions.Contains(x.Partition));
-        var errors = new List<Error>();
-        for (var i = 0; i < partials.Count || i == 0; i += PartialsPerMessage)
+        if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || _deliveryError is not null)
         {
-            var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
-            var last = i + PartialsPerMessage >= partials.Count;
-            var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : []);
-            producer.Produce(_options.ResultsTopic, message, d =>
-            {
-                if (d.Error.IsError)
-                {
-                    lock (errors)
-                    {
-                        errors.Add(d.Error);
-                    }
-                }
-            });
-            Interlocked.Increment(ref _messages);
+            throw new KafkaException(_deliveryError ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
         }
 
-        Interlocked.Add(ref _partials, partials.Count);
-        if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || errors.Count > 0)
-        {
-            throw new KafkaException(errors.FirstOrDefault() ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
-        }
-
-        if (commit && offsets.Count > 0)
+        if (offsets.Count > 0)
         {
             try
             {
@@ -425,8 +477,55 @@ public sealed class KafkaWindowAnalyser
             }
             catch (KafkaException e)
             {
-                // A later commit (or the next owner's re-read) covers it: committing less only means re-reading more.
+                // The next owner re-reads from the previous commit: committing less only means re-reading more.
                 _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
+            }
+        }
+    }
+
+    private void OnResultsDelivered(IConsumer<Ignore, byte[]> consumer, DeliveryReport<byte[], byte[]> delivery, List<TopicPartitionOffset>? covered)
+    {
+        if (delivery.Error.IsError)
+        {
+            _deliveryError ??= delivery.Error;
+            _logger.LogError("Results message not delivered: {Reason}", delivery.Error.Reason);
+            return;
+        }
+
+        if (covered is not null && _deliveryError is null)
+        {
+            Store(consumer, covered);
+            Volatile.Write(ref _storedSinceCommit, 1);
+        }
+    }
+
+    private void CommitStored(IConsumer<Ignore, byte[]> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // nothing stored since the last commit
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
+        }
+    }
+
+    private void Store(IConsumer<Ignore, byte[]> consumer, List<TopicPartitionOffset> offsets)
+    {
+        foreach (var offset in offsets)
+        {
+            try
+            {
+                consumer.StoreOffset(offset);
+            }
+            catch (KafkaException)
+            {
+                // Revoked meanwhile: the revocation committed (or its successor re-reads) what matters.
             }
         }
     }
