@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using CrimeStreaming.Cli;
+using CrimeStreaming.Demo;
+
+namespace CrimeStreaming.Analyser;
+
+/// <summary>The analyser's command line: one table of options, parsed, then checked in one pass.</summary>
+internal sealed partial class AnalyserOptions
+{
+    public const int MaxConsumers = 64;
+
+    public static readonly OptionTable<AnalyserOptions> Table = new(
+    [
+        CliOption<AnalyserOptions>.WithValue("--bootstrap-servers", "LIST", "the cluster (host:port,...): the demo prints its\nembedded cluster's. Required unless the Kafka\nsettings give bootstrap.servers.", (o, _, v) => o.BootstrapServers = v),
+        CliOption<AnalyserOptions>.WithValue("--topic", "NAME", "topic of crime reports. Default: la-crime.", (o, _, v) => o.Topic = v),
+        CliOption<AnalyserOptions>.WithValue("--results-topic", "NAME", "topic of partial results (one partition).\nDefault: TOPIC-windows.", (o, _, v) => o.ResultsTopicOption = v),
+        CliOption<AnalyserOptions>.WithValue("--group", "NAME", "the analysis consumer group to join.\nDefault: crimestreaming-analysis.", (o, _, v) => o.Group = v),
+        CliOption<AnalyserOptions>.WithValue("--consumers", "N", "analysis instances in this process, 1 to 64.\nDefault: 1.", (o, n, v) => o.Consumers = OptionValues.Int(n, v, 1, MaxConsumers)),
+        CliOption<AnalyserOptions>.WithValue("--disorder", "SECONDS", "how far (simulated time) a report may come behind\nits partition's latest and still count, 0 to\n31,622,400. Default: 3,600; use the demo's (2 real\nseconds of simulated time) for live replays.", (o, n, v) => o.Disorder = TimeSpan.FromSeconds(OptionValues.Int(n, v, 0, 366 * 86_400))),
+        CliOption<AnalyserOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name), e.g.\n-X security.protocol=SASL_SSL. Repeatable; secret\nvalues print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
+        CliOption<AnalyserOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file.", (o, _, v) => o.KafkaConfigFile = v),
+        CliOption<AnalyserOptions>.WithValue("--kafka-timeout", "SECONDS", "how long the cluster may take to answer, 1 to 300.\nDefault: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
+        CliOption<AnalyserOptions>.Flag("--verbose", "log library and librdkafka messages; stack traces\non errors.", o => o.Verbose = true),
+        CliOption<AnalyserOptions>.Flag("--help", "this text.", o => o.Help = true, "-h", "-?"),
+    ]);
+
+    public static string Usage => $"""
+        Joins a CrimeStreaming analysis consumer group: aggregates the partitions the group
+        gives it, publishes partial results, and prints the global windows' digest once
+        every partition has ended (the same digest as every other member's).
+
+        Usage: CrimeStreaming.Analyser --bootstrap-servers LIST [options]
+        {Table.Describe().TrimEnd()}
+
+        Ctrl+C or SIGTERM leaves the group (its partitions go to the other members).
+        Exit codes: 0 complete, 1 failure, 2 usage error, 130 stopped.
+        """;
+
+    private readonly List<string> _kafkaSettingArgs = [];
+
+    public string? BootstrapServers { get; private set; }
+
+    public string Topic { get; private set; } = "la-crime";
+
+    private string? ResultsTopicOption { get; set; }
+
+    public string ResultsTopic => ResultsTopicOption ?? Topic + "-windows";
+
+    public string Group { get; private set; } = "crimestreaming-analysis";
+
+    public int Consumers { get; private set; } = 1;
+
+    public TimeSpan Disorder { get; private set; } = TimeSpan.FromHours(1);
+
+    public KafkaSettings KafkaSettings { get; private set; } = new();
+
+    public string? KafkaConfigFile { get; private set; }
+
+    public TimeSpan KafkaTimeout { get; private set; } = TimeSpan.FromSeconds(8);
+
+    public bool Verbose { get; private set; }
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses and validates; <c>--help</c> anywhere wins over every error.</summary>
+    public static AnalyserOptions Parse(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (OptionTable<AnalyserOptions>.WantsHelp(args))
+        {
+            return new AnalyserOptions { Help = true, Verbose = args.Contains("--verbose") };
+        }
+
+        var options = Table.Parse(args);
+        options.Validate();
+        return options;
+    }
+
+    public void Validate()
+    {
+        foreach (var (option, name) in new[] { ("--topic", Topic), ("--results-topic", ResultsTopic), ("--group", Group) })
+        {
+            if (!KafkaName().IsMatch(name))
+            {
+                throw new UsageException($"{option}: '{name}' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).");
+            }
+        }
+
+        if (ResultsTopic == Topic)
+        {
+            throw new UsageException($"--results-topic: must differ from --topic ('{Topic}').");
+        }
+
+        var settings = new KafkaSettings();
+        if (KafkaConfigFile is not null)
+        {
+            settings.AddFile("--kafka-config", KafkaConfigFile);
+        }
+
+        foreach (var setting in _kafkaSettingArgs)
+        {
+            settings.Add("-X", setting);
+        }
+
+        KafkaSettings = settings;
+        if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw new UsageException("--bootstrap-servers: give host:port[,host:port...].");
+        }
+
+        BootstrapServers ??= KafkaSettings["bootstrap.servers"]
+            ?? throw new UsageException("--bootstrap-servers: required (the demo prints its cluster's).");
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9._-]{1,249}$")]
+    private static partial Regex KafkaName();
+}
