@@ -29,6 +29,15 @@ public sealed class AdminTopicProvisioner : ITopicProvisioner, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, (short)1);
+
+        // An existing topic is left as it is, and no CreateTopics request is sent for it: clusters that only serve
+        // metadata (another process's embedded cluster) can then be joined too.
+        var existing = await Task.Run(() => _admin.GetMetadata(topic, Timeout), cancellationToken).ConfigureAwait(false);
+        if (existing.Topics.Any(t => t.Topic == topic && !t.Error.IsError && t.Partitions.Count > 0))
+        {
+            return;
+        }
+
         try
         {
             await _admin.CreateTopicsAsync(
