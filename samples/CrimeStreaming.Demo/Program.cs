@@ -173,6 +173,7 @@ async Task<int> RunAsync(StopSignal stop)
     // 4. Replay into Kafka; when done, the analysis completes on the end-of-stream markers (every partition ended); when
     //    stopped, it gets a moment to publish what was delivered, then stops too.
     var replay = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
+    var othersJoined = false;
     async Task DrainAsync()
     {
         var run = await replay;
@@ -180,7 +181,15 @@ async Task<int> RunAsync(StopSignal stop)
         // The results reader is the judge: it completes once every partition has ended and every window is out.
         while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline && !stop.Token.IsCancellationRequested)
         {
+            othersJoined |= analysers.Sum(a => a.OwnedPartitions) is > 0 and var owned && owned < topic.PartitionCount;
             await Task.WhenAny(reading, analysing, Task.Delay(100));
+        }
+
+        if (cluster is not null && othersJoined && reading.IsCompletedSuccessfully && !stop.Token.IsCancellationRequested)
+        {
+            // Other processes took part and are reading the same last results: the embedded cluster lives in this one.
+            Console.Error.WriteLine("Other group members took part: keeping the embedded cluster up 5 s for them to finish.");
+            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5), stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
         }
 
         await stopAnalysis.CancelAsync();

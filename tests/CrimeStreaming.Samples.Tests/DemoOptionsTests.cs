@@ -18,7 +18,22 @@ public sealed class DemoOptionsTests
     [InlineData("--partitions", "0", "--partitions: '0' is not a whole number from 1 to 1,000.")]
     [InlineData("--kafka-timeout", "0", "--kafka-timeout: '0' is not a whole number from 1 to 300.")]
     [InlineData("--start", "2020-13-01", "--start: '2020-13-01' is not a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM.")]
-    [InlineData("--topic", "a/b", "--topic: 'a/b' is not a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -).")]
+    [InlineData("--topic", "a/b", "--topic: 'a/b' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).")]
+    [InlineData("--results-topic", "a b", "--results-topic: 'a b' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).")]
+    [InlineData("--group", "", "--group: '' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).")]
+    [InlineData("--results-topic", "la-crime", "--results-topic: must differ from --topic ('la-crime').")]
+    [InlineData("--consumers", "0", "--consumers: '0' is not a whole number from 1 to 64.")]
+    [InlineData("--consumers", "65", "--consumers: '65' is not a whole number from 1 to 64.")]
+    [InlineData("--max-lag", "-1", "--max-lag: '-1' is not a whole number from 0 to 1,000,000.")]
+    [InlineData("--shard", "0/2", "--shard: '0/2' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "3/2", "--shard: '3/2' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "1/0", "--shard: '1/0' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "1", "--shard: '1' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "a/b", "--shard: 'a/b' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "-1/2", "--shard: '-1/2' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")]
+    [InlineData("--shard", "1/2", "--shard: 1/2 needs --seed, the same in every shard (each shard prepares the whole input and must deal it to officers exactly as the others do).")]
+    [InlineData("--epoch", "2026-12-01", "--epoch: '2026-12-01' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
+    [InlineData("--epoch", "tomorrow", "--epoch: 'tomorrow' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
     [InlineData("-X", "novalue", "-X: 'novalue' is not key=value (e.g. -X security.protocol=SASL_SSL).")]
     public void Out_of_range_values_name_the_option_and_the_accepted_range(string option, string value, string message)
     {
@@ -33,6 +48,30 @@ public sealed class DemoOptionsTests
     [InlineData("3600.5", 3600.5)]
     public void Accelerations_in_range_are_accepted(string value, double expected) =>
         DemoOptions.Parse(["--acceleration", value]).Acceleration.Should().Be(expected);
+
+    [Fact]
+    public void Shards_need_enough_officers_and_an_epoch_needs_real_time()
+    {
+        ((Action)(() => DemoOptions.Parse(["--shard", "5/5", "--seed", "1"]))).Should().Throw<UsageException>()
+            .WithMessage("--shard: 5 shards but --officers 4: some shard would replay no officer.");
+        ((Action)(() => DemoOptions.Parse(["--epoch", "2026-01-01T00:00:00Z", "--as-fast-as-possible"]))).Should().Throw<UsageException>()
+            .WithMessage("--epoch: has no effect with --as-fast-as-possible (the replay runs on virtual time).");
+        var sharded = DemoOptions.Parse(["--shard", "2/3", "--seed", "7", "--epoch", "2026-01-01T00:00:00Z"]);
+        sharded.Shard.Should().Be(new ReplayShard(2, 3));
+        sharded.ToStreamerOptions().Shard.Should().Be(new ReplayShard(2, 3));
+        sharded.ToStreamerOptions().Epoch.Should().Be(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void The_lag_bound_is_on_for_the_embedded_cluster_and_off_for_a_real_one_unless_asked()
+    {
+        DemoOptions.Parse([]).MaxLag.Should().Be(3_000);
+        DemoOptions.Parse(["--max-lag", "0"]).MaxLag.Should().BeNull();
+        DemoOptions.Parse(["--bootstrap-servers", "h:9092"]).MaxLag.Should().BeNull();
+        DemoOptions.Parse(["--bootstrap-servers", "h:9092", "--max-lag", "500"]).MaxLag.Should().Be(500);
+        DemoOptions.Parse(["--topic", "t"]).ResultsTopic.Should().Be("t-windows");
+        DemoOptions.Parse(["--consumers", "64"]).Consumers.Should().Be(64);
+    }
 
     [Fact]
     public void Both_ends_of_the_officer_range_are_accepted()

@@ -55,6 +55,8 @@ internal sealed class SampleProcess : IDisposable
 
     public static SampleProcess Generate(params string[] args) => new("CrimeStreaming.Generate", args);
 
+    public static SampleProcess Analyser(params string[] args) => new("CrimeStreaming.Analyser", args);
+
     /// <summary>Waits for the exit; fails the test if it takes longer than <paramref name="timeout"/>.</summary>
     public async Task<SampleProcess> ExitAsync(TimeSpan? timeout = null)
     {

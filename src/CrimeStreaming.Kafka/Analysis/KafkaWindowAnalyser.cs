@@ -118,6 +118,7 @@ public sealed class KafkaWindowAnalyser
     private void Run(CancellationToken cancellationToken)
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
+        var outage = new BrokerOutage(_options, _time);
         using var results = new KafkaWindowResults(_options, _logger);
         using var stopFollower = new CancellationTokenSource();
         var follower = results.RunAsync(stopWhenComplete: false, stopFollower.Token);
@@ -146,7 +147,11 @@ public sealed class KafkaWindowAnalyser
         });
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
-            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "analysis consumer", e))
+            .SetErrorHandler((_, e) =>
+            {
+                outage.OnError(e);
+                KafkaLog.Error(_logger, "analysis consumer", e);
+            })
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, results, cancellationToken))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
             .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false))
@@ -172,6 +177,15 @@ public sealed class KafkaWindowAnalyser
                 {
                     _logger.LogWarning("Analysis consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
                     continue;
+                }
+
+                if (result is null)
+                {
+                    outage.Check(consumer);
+                }
+                else
+                {
+                    outage.OnAlive();
                 }
 
                 if (result is not null && _owned.TryGetValue(result.Partition.Value, out var owned))

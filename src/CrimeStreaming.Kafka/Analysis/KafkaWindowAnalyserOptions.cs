@@ -44,6 +44,12 @@ public sealed class KafkaWindowAnalyserOptions
     /// </summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long no broker may answer before an instance or a results reader gives up with an error (librdkafka itself
+    /// reconnects for ever). The default value is 30 seconds.
+    /// </summary>
+    public TimeSpan UnreachableTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Group session timeout: how long a dead instance keeps its partitions. The default value is 6 seconds.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
@@ -99,6 +105,7 @@ public sealed class KafkaWindowAnalyserOptions
         Check(errors, nameof(CommitInterval), CommitInterval, TimeSpan.FromMinutes(1));
         Check(errors, nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMinutes(5));
         Check(errors, nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
+        Check(errors, nameof(UnreachableTimeout), UnreachableTimeout, TimeSpan.FromHours(1));
         if (WindowHours is null || WindowHours.Count == 0 || WindowHours.Any(h => h < 1 || h > 24 * 366))
         {
             errors.Add("WindowHours needs at least one length, each from 1 hour to a year.");

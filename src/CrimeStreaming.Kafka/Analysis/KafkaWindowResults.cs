@@ -147,6 +147,7 @@ public sealed class KafkaWindowResults : IDisposable
             _merger ??= new GlobalWindowMerger(partitions, _options.WindowHours, _options.Top);
         }
 
+        var outage = new BrokerOutage(_options, TimeProvider.System);
         var config = _options.Apply(new ConsumerConfig
         {
             GroupId = _options.GroupId + "-results",
@@ -157,7 +158,11 @@ public sealed class KafkaWindowResults : IDisposable
         });
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
-            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "results reader", e))
+            .SetErrorHandler((_, e) =>
+            {
+                outage.OnError(e);
+                KafkaLog.Error(_logger, "results reader", e);
+            })
             .Build();
         consumer.Assign(new TopicPartitionOffset(_options.ResultsTopic, 0, Offset.Beginning));
         var emitted = new List<GlobalWindowResult>();
@@ -178,8 +183,11 @@ public sealed class KafkaWindowResults : IDisposable
 
                 if (result?.Message is null)
                 {
+                    outage.Check(consumer);
                     continue;
                 }
+
+                outage.OnAlive();
 
                 Interlocked.Increment(ref _messages);
                 var batch = WindowResultsCodec.Decode(result.Message, out var reason);
