@@ -12,12 +12,12 @@ namespace CrimeStreaming.Kafka;
 /// of one process or processes on several machines — and the global results stay those of one instance.
 /// </summary>
 /// <remarks>
-/// <para>Every <see cref="KafkaWindowAnalyserOptions.CommitInterval"/> the instance publishes the partials it closed and
-/// its partitions' progress, waits until the results topic has them, and only then commits, per partition, the first
-/// offset of the oldest pane still open. An instance that takes a partition over (rebalance, crash) reads the results
-/// topic up to date, restores the partition's last checkpoint and re-reads from the commit: the panes its predecessor
-/// had not published are recomputed whole, those it had are skipped, and a repeat that still reaches the merger is an
-/// identical duplicate, dropped.</para>
+/// <para>Every <see cref="KafkaWindowAnalyserOptions.CommitInterval"/> (or 500 messages) the instance publishes the
+/// partials it closed and its partitions' progress with a checkpoint; once the results topic has them, it commits its
+/// read position. An instance that takes a partition over (rebalance, crash) reads the results topic up to date,
+/// restores the partition's last checkpoint and re-reads from the checkpoint's recovery offset, the first offset of the
+/// oldest pane then open: the panes its predecessor had not published are recomputed whole, those it had are skipped,
+/// and a repeat that still reaches the merger is an identical duplicate, dropped.</para>
 /// <para>On the wire this is at-least-once (reports are re-read, partials may be published twice); in the results it is
 /// exactly-once: every report counts once in the global windows.</para>
 /// </remarks>
@@ -348,14 +348,14 @@ public sealed class KafkaWindowAnalyser
         }
     }
 
-    private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
     {
         if (partitions.Count == 0)
         {
-            return;
+            return [];
         }
 
-        _ = _guard.Assigned(consumer, partitions).ToList();
+        var starts = _guard.Assigned(consumer, partitions).ToDictionary(p => p.Partition.Value, p => p.Offset);
 
         // The previous owners published and flushed before they let go: read the results topic up to date first.
         if (!results.WaitUntilCaughtUp(_options.RestoreTimeout, cancellationToken) && !cancellationToken.IsCancellationRequested)
@@ -376,6 +376,11 @@ public sealed class KafkaWindowAnalyser
             {
                 aggregator.Restore(checkpoint);
                 Interlocked.Increment(ref _restored);
+                if (checkpoint.RecoveryOffset is { } recovery)
+                {
+                    starts[partition] = new Offset(recovery);
+                    _guard.Expect(partition, recovery);
+                }
             }
 
             _owned[partition] = new Owned(aggregator, _time.GetTimestamp());
@@ -385,6 +390,7 @@ public sealed class KafkaWindowAnalyser
         Volatile.Write(ref _ownedCount, _owned.Count);
 
         _logger.LogInformation("Instance {Instance} assigned partitions {Partitions}", InstanceId, string.Join(", ", partitions.Select(p => p.Partition.Value)));
+        return partitions.Select(p => new TopicPartitionOffset(p, starts.TryGetValue(p.Partition.Value, out var start) ? start : Offset.Unset)).ToList();
     }
 
     private void OnRevoked(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
@@ -443,7 +449,9 @@ public sealed class KafkaWindowAnalyser
                 owned.Dirty = false;
             }
 
-            if (aggregator.CommitOffset is { } offset && offset > owned.Committed)
+            // The committed offset is the read position (what retention must not overtake: a lag-bounded replay waits
+            // for it); recovery starts from the checkpoint's RecoveryOffset, the oldest open pane's first offset.
+            if (aggregator.NextOffset is var offset and >= 0 && offset > owned.Committed)
             {
                 offsets.Add(new TopicPartitionOffset(_options.Topic, p, offset));
                 owned.Committed = offset;

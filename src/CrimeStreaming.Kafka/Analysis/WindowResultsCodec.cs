@@ -75,6 +75,11 @@ internal static class WindowResultsCodec
         {
             w.WriteStartObject("checkpoint");
             w.WriteNumber("next_offset", c.NextOffset);
+            if (c.RecoveryOffset is { } recovery)
+            {
+                w.WriteNumber("recovery_offset", recovery);
+            }
+
             if (c.ClosedThrough is { } closed)
             {
                 WriteTime(w, "closed_through", closed);
@@ -161,7 +166,10 @@ internal static class WindowResultsCodec
                 c.GetProperty("shard_max_seen").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : ParseTime(e)).ToArray(),
                 c.GetProperty("shard_ended").EnumerateArray().Select(e => e.GetBoolean()).ToArray(),
                 c.GetProperty("counted").GetInt64(),
-                c.GetProperty("late").GetInt64());
+                c.GetProperty("late").GetInt64())
+            {
+                RecoveryOffset = c.TryGetProperty("recovery_offset", out var r) ? r.GetInt64() : null,
+            };
         }
 
         return new PartitionProgress(root.GetProperty("partition").GetInt32(), root.GetProperty("partitions").GetInt32(), ParseTime(root.GetProperty("closed_through")), state) { Checkpoint = checkpoint };

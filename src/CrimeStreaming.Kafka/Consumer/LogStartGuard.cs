@@ -42,6 +42,9 @@ internal sealed class LogStartGuard(ILogger logger, Action<LostMessages> onLost)
         return committed;
     }
 
+    /// <summary>Sets where a partition continues when the consumer was told to start elsewhere than its committed offset.</summary>
+    public void Expect(int partition, long offset) => _next[partition] = offset;
+
     /// <summary>Forgets revoked partitions: whoever gets them next starts from the committed offset.</summary>
     public void Revoked(IEnumerable<TopicPartitionOffset> partitions)
     {

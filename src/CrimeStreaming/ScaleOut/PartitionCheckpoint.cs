@@ -16,4 +16,12 @@ public sealed record PartitionCheckpoint(
     IReadOnlyList<DateTimeOffset?> ShardMaxSeen,
     IReadOnlyList<bool> ShardEnded,
     long Counted,
-    long Late);
+    long Late)
+{
+    /// <summary>
+    /// Where a new owner starts reading: the first offset of the oldest pane still open at the checkpoint (the next
+    /// offset when none was open); <see langword="null"/> when unknown. The group's committed offset can then be the
+    /// read position, which is what bounds retention, while recovery still re-reads every open pane whole.
+    /// </summary>
+    public long? RecoveryOffset { get; init; }
+}

@@ -13,11 +13,12 @@ namespace CrimeStreaming.ScaleOut;
 /// first report or its end marker.</para>
 /// <para>A pane closes once the watermark reaches its end and is then handed out as a <see cref="PanePartial"/> (panes
 /// without reports are not). A report whose pane has closed is late: counted in <see cref="LateCount"/>, not aggregated.</para>
-/// <para><see cref="CommitOffset"/> is the first offset of the oldest open pane: committing no further means that whoever
-/// resumes the partition (after a crash or a rebalance) re-reads every report of every open pane and recomputes whole
-/// partials. It resumes with <see cref="Restore"/> from the last published <see cref="Checkpoint"/>: reports before the
-/// checkpoint's offset that fall in closed panes were already published (or counted late) and are skipped; the rest
-/// continues exactly as the previous owner would have.</para>
+/// <para><see cref="CommitOffset"/> is the first offset of the oldest open pane, published in every checkpoint as its
+/// <see cref="PartitionCheckpoint.RecoveryOffset"/> (or committed as such): whoever resumes the partition (after a crash
+/// or a rebalance) reads from there, re-reads every report of every open pane and recomputes whole partials. It resumes
+/// with <see cref="Restore"/> from the last published <see cref="Checkpoint"/>: reports before the checkpoint's offset
+/// that fall in closed panes were already published (or counted late) and are skipped; the rest continues exactly as the
+/// previous owner would have.</para>
 /// <para>Not thread-safe: one partition is processed by one consumer loop.</para>
 /// </remarks>
 public sealed class PartitionPaneAggregator
@@ -30,6 +31,7 @@ public sealed class PartitionPaneAggregator
     private long _closedThrough = long.MinValue;
     private long _nextOffset = -1;
     private long _replayedBelow = -1;
+    private long? _recoveryFloor;
 
     /// <summary>Creates the aggregator of one partition.</summary>
     /// <param name="partition">The partition.</param>
@@ -71,8 +73,9 @@ public sealed class PartitionPaneAggregator
     public long NextOffset => _nextOffset;
 
     /// <summary>
-    /// The offset to commit: the first offset of the oldest open pane, or the next offset to read when no pane is open;
-    /// <see langword="null"/> before anything was read.
+    /// The offset to recover from: the first offset of the oldest open pane, or the next offset to read when no pane is
+    /// open; after a restore and before any read, the checkpoint's recovery offset; otherwise <see langword="null"/>
+    /// before anything was read.
     /// </summary>
     public long? CommitOffset
     {
@@ -80,7 +83,7 @@ public sealed class PartitionPaneAggregator
         {
             if (_nextOffset < 0)
             {
-                return null;
+                return _recoveryFloor; // restored, nothing read yet: where the checkpoint said to start
             }
 
             var first = _nextOffset;
@@ -102,7 +105,10 @@ public sealed class PartitionPaneAggregator
         _maxSeen.Select(ToTime).ToArray(),
         _shardEnded.ToArray(),
         Counted - _open.Values.Sum(p => p.Counts.Total),
-        LateCount);
+        LateCount)
+    {
+        RecoveryOffset = CommitOffset,
+    };
 
     /// <summary>
     /// Continues from a checkpoint published by the partition's previous owner. Call before the first report, then read
@@ -122,6 +128,7 @@ public sealed class PartitionPaneAggregator
         }
 
         _replayedBelow = checkpoint.NextOffset;
+        _recoveryFloor = checkpoint.RecoveryOffset;
         _closedThrough = checkpoint.ClosedThrough is { } c ? (c == DateTimeOffset.MaxValue ? long.MaxValue : c.UtcTicks) : long.MinValue;
         _maxSeen = checkpoint.ShardMaxSeen.Select(t => t?.UtcTicks ?? long.MinValue).ToArray();
         _shardEnded = checkpoint.ShardEnded.ToArray();
