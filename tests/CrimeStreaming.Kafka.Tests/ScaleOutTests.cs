@@ -80,6 +80,58 @@ public class ScaleOutTests
     }
 
     [Fact]
+    public async Task Two_shards_replaying_as_fast_as_possible_on_their_own_clocks_give_the_single_process_results()
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, 3, 3);
+        cluster.CreateTopic(Results, 1, 3);
+        var options = Options(cluster);
+        using var reader = new KafkaWindowResults(options);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var reading = reader.RunAsync(timeout.Token);
+        var analysing = new[] { new KafkaWindowAnalyser(options), new KafkaWindowAnalyser(options) }.Select(a => a.RunAsync(timeout.Token)).ToList();
+
+        // Both shards run at once, each on its own virtual clock: their reports interleave arbitrarily in a partition.
+        var emitted = new List<CrimeReport>();
+        var shards = Enumerable.Range(1, 2).Select(async i =>
+        {
+            var shard = new ReplayShard(i, 2);
+            var streamer = new BasicCrimeStreamer(
+                new CrimeStreaming.Csv.CsvCrimeRecordSource(KafkaTestData.Sample2020),
+                new CrimeStreamerOptions { Seed = 3, Officers = 4, AsFastAsPossible = true, Shard = shard });
+            using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, Shard = shard });
+            var recorder = new CollectingSink();
+            var summary = await streamer.RunAsync(new CompositeCrimeSink(sink, recorder));
+            summary.IsBalanced.Should().BeTrue();
+            lock (emitted)
+            {
+                emitted.AddRange(recorder.Reports);
+            }
+        }).ToList();
+        await Task.WhenAll(shards);
+        await Task.WhenAll(analysing);
+        await reading;
+
+        emitted.Should().HaveCount(1958);
+        reader.IsComplete.Should().BeTrue("every partition has the end markers of both shards");
+        reader.Summary.LateReports.Should().Be(0, "the watermark of a partition is its slowest shard's");
+        reader.Digest.Should().Be(GlobalWindowOracle.Digest(emitted));
+    }
+
+    private sealed class CollectingSink : ICrimeReportSink
+    {
+        public List<CrimeReport> Reports { get; } = [];
+
+        public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
+        {
+            Reports.Add(report);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(Exception? error, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task Foreign_messages_on_the_results_topic_are_skipped_and_counted()
     {
         using var cluster = new EmbeddedKafkaCluster();
