@@ -179,7 +179,9 @@ async Task<int> RunAsync(StopSignal stop)
         var run = await replay;
         var deadline = DateTime.UtcNow + (run.Cancelled ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10));
         // The results reader is the judge: it completes once every partition has ended and every window is out.
-        while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline && !stop.Token.IsCancellationRequested)
+        // After Ctrl+C the replay still ended its stream (end markers), so the analysis can finish on what was
+        // delivered: it gets a few seconds for that.
+        while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline)
         {
             othersJoined |= analysers.Sum(a => a.OwnedPartitions) is > 0 and var owned && owned < topic.PartitionCount;
             await Task.WhenAny(reading, analysing, Task.Delay(100));
