@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using CrimeStreaming.Cli;
 using CrimeStreaming.Demo;
 
 namespace CrimeStreaming.Analyser;
 
 /// <summary>The analyser's command line: one table of options, parsed, then checked in one pass.</summary>
-internal sealed partial class AnalyserOptions
+internal sealed class AnalyserOptions
 {
     public const int MaxConsumers = 64;
 
@@ -78,31 +77,9 @@ internal sealed partial class AnalyserOptions
 
     public void Validate()
     {
-        foreach (var (option, name) in new[] { ("--topic", Topic), ("--results-topic", ResultsTopic), ("--group", Group) })
-        {
-            if (!KafkaName().IsMatch(name))
-            {
-                throw new UsageException($"{option}: '{name}' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).");
-            }
-        }
+        KafkaNames.Check(Topic, ResultsTopic, Group);
 
-        if (ResultsTopic == Topic)
-        {
-            throw new UsageException($"--results-topic: must differ from --topic ('{Topic}').");
-        }
-
-        var settings = new KafkaSettings();
-        if (KafkaConfigFile is not null)
-        {
-            settings.AddFile("--kafka-config", KafkaConfigFile);
-        }
-
-        foreach (var setting in _kafkaSettingArgs)
-        {
-            settings.Add("-X", setting);
-        }
-
-        KafkaSettings = settings;
+        KafkaSettings = KafkaSettings.From(KafkaConfigFile, _kafkaSettingArgs);
         if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
         {
             throw new UsageException("--bootstrap-servers: give host:port[,host:port...].");
@@ -112,6 +89,4 @@ internal sealed partial class AnalyserOptions
             ?? throw new UsageException("--bootstrap-servers: required (the demo prints its cluster's).");
     }
 
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,249}$")]
-    private static partial Regex KafkaName();
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using CrimeStreaming.Cli;
 
 namespace CrimeStreaming.Demo;
 
 /// <summary>The demo's command line: one table of options (<see cref="Table"/>), parsed, then checked in one pass (<see cref="Validate"/>).</summary>
-internal sealed partial class DemoOptions
+internal sealed class DemoOptions
 {
     public const double MinAcceleration = 1;
     public const double MaxAcceleration = 10_000_000;
@@ -133,18 +132,7 @@ internal sealed partial class DemoOptions
             PathChecks.OutputFile("--chart", MapChart!);
         }
 
-        foreach (var (option, name) in new[] { ("--topic", Topic), ("--results-topic", ResultsTopic), ("--group", Group) })
-        {
-            if (!TopicName().IsMatch(name))
-            {
-                throw new UsageException($"{option}: '{name}' is not a Kafka name (1 to 249 of a-z A-Z 0-9 . _ -).");
-            }
-        }
-
-        if (ResultsTopic == Topic)
-        {
-            throw new UsageException($"--results-topic: must differ from --topic ('{Topic}').");
-        }
+        KafkaNames.Check(Topic, ResultsTopic, Group);
 
         if (Shard.Count > 1 && Seed is null)
         {
@@ -166,19 +154,7 @@ internal sealed partial class DemoOptions
             throw new UsageException($"--epoch: {epoch:O} is more than a day ahead.");
         }
 
-        // The file comes first so that -X overrides it whatever the order on the line.
-        var settings = new KafkaSettings();
-        if (KafkaConfigFile is not null)
-        {
-            settings.AddFile("--kafka-config", KafkaConfigFile);
-        }
-
-        foreach (var setting in _kafkaSettingArgs)
-        {
-            settings.Add("-X", setting);
-        }
-
-        KafkaSettings = settings;
+        KafkaSettings = KafkaSettings.From(KafkaConfigFile, _kafkaSettingArgs);
 
         if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
         {
@@ -202,6 +178,4 @@ internal sealed partial class DemoOptions
     /// <summary>The replay speed for messages: "as fast as possible" or e.g. "345,600x".</summary>
     public string Speed => AsFastAsPossible ? "as fast as possible" : string.Create(CultureInfo.InvariantCulture, $"{Acceleration:#,0.###}x");
 
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,249}$")]
-    private static partial Regex TopicName();
 }

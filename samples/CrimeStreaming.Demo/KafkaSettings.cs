@@ -32,6 +32,23 @@ internal sealed class KafkaSettings
 
     /// <summary>Adds one <c>key=value</c> setting.</summary>
     /// <exception cref="UsageException">No <c>=</c> or an empty key.</exception>
+    /// <summary>The settings of a command line: the properties file first, then each <c>-X</c> in order (so they override it).</summary>
+    public static KafkaSettings From(string? file, IEnumerable<string> settings)
+    {
+        var result = new KafkaSettings();
+        if (file is not null)
+        {
+            result.AddFile("--kafka-config", file);
+        }
+
+        foreach (var setting in settings)
+        {
+            result.Add("-X", setting);
+        }
+
+        return result;
+    }
+
     public void Add(string option, string setting)
     {
         var eq = setting.IndexOf('=', StringComparison.Ordinal);
