@@ -25,6 +25,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     public static readonly int[] WindowHours = [1, 6, 12];
 
     private const int Top = 5;
+
+    // Pruning keeps the hours of the last two longest windows; it runs only when there is several times that much, so its
+    // cost stays small per report (pruning on every window once cost the analysis thread a quarter of its time).
+    private const int PruneAbove = 16 * 12;
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private readonly object _gate = new();
     private readonly Dictionary<(int Hours, DateTimeOffset End), CrimeSnapshot> _final = [];
@@ -54,7 +58,7 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             }
 
             counts.Add(report);
-            if (_hours.Count > 4 * WindowHours[^1])
+            if (_hours.Count > PruneAbove)
             {
                 Prune();
             }
@@ -76,7 +80,7 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
                 _closed = snapshot.End;
             }
 
-            if (_final.Count > 8 * WindowHours.Length)
+            if (_final.Count > PruneAbove * WindowHours.Length)
             {
                 Prune();
             }

@@ -24,7 +24,8 @@ namespace CrimeStreaming.Kafka;
 public sealed class KafkaWindowAnalyser
 {
     private const int PartialsPerMessage = 400; // keeps a results message far below the default 1 MB limit
-    private const int FlushEvery = 500; // input messages: publish (and so release the replay's lag bound) at least this often
+    private const int FlushEvery = 500;
+    private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5); // input messages: publish (and so release the replay's lag bound) at least this often
 
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
@@ -119,7 +120,7 @@ public sealed class KafkaWindowAnalyser
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
         var outage = new BrokerOutage(_options, _time);
-        using var results = new KafkaWindowResults(_options, _logger);
+        using var results = new KafkaWindowResults(_options, _logger, followOnly: true);
         using var stopFollower = new CancellationTokenSource();
         var follower = results.RunAsync(stopWhenComplete: false, stopFollower.Token);
         using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
@@ -159,6 +160,7 @@ public sealed class KafkaWindowAnalyser
         consumer.Subscribe(_options.Topic);
         var closed = new List<PanePartial>();
         var lastFlush = _time.GetTimestamp();
+        var lastCommit = lastFlush;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && results.IsComplete))
@@ -209,9 +211,12 @@ public sealed class KafkaWindowAnalyser
                     throw new KafkaException(failed);
                 }
 
-                if (Interlocked.Exchange(ref _storedSinceCommit, 0) == 1)
+                if (Volatile.Read(ref _storedSinceCommit) == 1 && _time.GetElapsedTime(lastCommit) >= MinCommitSpacing)
                 {
+                    // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
+                    Volatile.Write(ref _storedSinceCommit, 0);
                     CommitStored(consumer);
+                    lastCommit = _time.GetTimestamp();
                 }
 
                 if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery)

@@ -20,6 +20,7 @@ public sealed class KafkaWindowResults : IDisposable
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
     private readonly object _gate = new();
+    private readonly bool _followOnly;
     private GlobalWindowMerger? _merger;
     private long _position;
     private long _foreign;
@@ -29,11 +30,21 @@ public sealed class KafkaWindowResults : IDisposable
     /// <param name="options">The analysers' options: bootstrap servers, topics, windows.</param>
     /// <param name="logger">Where to log; the default logs nothing.</param>
     public KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger = null)
+        : this(options, logger, followOnly: false)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="followOnly"/>, only progress and checkpoints are kept (what an analysis instance needs to take
+    /// partitions over and to know when the results are complete); partials are not merged and no window is emitted.
+    /// </summary>
+    internal KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger, bool followOnly)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _followOnly = followOnly;
     }
 
     /// <summary>Raised for every global window, in canonical order (window end, then length), on the reading thread.</summary>
@@ -190,7 +201,7 @@ public sealed class KafkaWindowResults : IDisposable
                 outage.OnAlive();
 
                 Interlocked.Increment(ref _messages);
-                var batch = WindowResultsCodec.Decode(result.Message, out var reason);
+                var batch = WindowResultsCodec.Decode(result.Message, out var reason, withPartials: !_followOnly);
                 if (batch is null)
                 {
                     Interlocked.Increment(ref _foreign);

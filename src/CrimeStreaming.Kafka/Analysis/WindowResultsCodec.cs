@@ -112,8 +112,12 @@ internal static class WindowResultsCodec
         }
     }
 
-    /// <summary>Reads a results message; <see langword="null"/> with a reason when it is foreign (not written by an analyser of this format).</summary>
-    public static ResultsBatch? Decode(Message<byte[], byte[]> message, out string? reason)
+    /// <summary>
+    /// Reads a results message; <see langword="null"/> with a reason when it is foreign (not written by an analyser of
+    /// this format). Without <paramref name="withPartials"/> the partials are left unread (an instance following the
+    /// topic for checkpoints only).
+    /// </summary>
+    public static ResultsBatch? Decode(Message<byte[], byte[]> message, out string? reason, bool withPartials = true)
     {
         reason = null;
         if (message.Headers is not { Count: > 0 } || !message.Headers.TryGetLastBytes(HeaderName, out var version) || !version.AsSpan().SequenceEqual(Version))
@@ -132,7 +136,7 @@ internal static class WindowResultsCodec
                 return null;
             }
 
-            var partials = root.GetProperty("partials").EnumerateArray().Select(ReadPartial).ToArray();
+            var partials = withPartials ? root.GetProperty("partials").EnumerateArray().Select(ReadPartial).ToArray() : [];
             var progress = root.GetProperty("progress").EnumerateArray().Select(ReadProgress).ToArray();
             return new ResultsBatch(partials, progress);
         }
