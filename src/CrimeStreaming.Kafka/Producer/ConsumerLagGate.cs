@@ -18,6 +18,10 @@ internal sealed class ConsumerLagGate : IDisposable
     private readonly Task _loop;
     private long _threshold;
     private long _maxLag;
+    private long[]? _delivered;
+
+    // Other producers' messages (shards) and the log start are read from the cluster this often; own deliveries always count.
+    private static readonly TimeSpan WatermarkQueryInterval = TimeSpan.FromMilliseconds(250);
     private TaskCompletionSource _measured = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConsumerLagGate(ConsumerLagLimit limit, ConsumerConfig config, string topic, ILogger logger, Func<long> completed)
@@ -68,26 +72,60 @@ internal sealed class ConsumerLagGate : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Notes a delivered message's offset: the end offsets of the partitions this sink writes to are known from its own
+    /// delivery reports, so most measurements need only the group's committed offsets (one request, not one per partition).
+    /// </summary>
+    public void Delivered(int partition, long offset)
+    {
+        var highs = Volatile.Read(ref _delivered);
+        if (highs is null || partition < 0 || partition >= highs.Length)
+        {
+            return;
+        }
+
+        var next = offset + 1;
+        long seen;
+        while ((seen = Volatile.Read(ref highs[partition])) < next && Interlocked.CompareExchange(ref highs[partition], next, seen) != seen)
+        {
+        }
+    }
+
     private void Measure()
     {
         List<TopicPartition>? partitions = null;
+        WatermarkOffsets[]? queried = null;
+        var lastQuery = long.MinValue;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                partitions ??= Partitions();
+                if (partitions is null && (partitions = Partitions()) is not null)
+                {
+                    Volatile.Write(ref _delivered, new long[partitions[^1].Partition.Value + 1]);
+                }
+
                 if (partitions is not null)
                 {
                     // Messages delivered before the end offsets are read are counted in them; later ones are not.
                     var completedBefore = _completed();
-                    var ends = partitions.Select(tp => _monitor.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5))).ToArray();
+                    var highs = Volatile.Read(ref _delivered)!;
+                    if (queried is null || System.Diagnostics.Stopwatch.GetElapsedTime(lastQuery) >= WatermarkQueryInterval)
+                    {
+                        // Now and then the log's own ends: its start (retention) and messages of other producers (shards).
+                        queried = partitions.Select(tp => _monitor.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5))).ToArray();
+                        lastQuery = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
+
                     var committed = _monitor.Committed(partitions, TimeSpan.FromSeconds(5));
                     long maxLag = 0;
                     for (var i = 0; i < partitions.Count; i++)
                     {
+                        var partition = partitions[i].Partition.Value;
+                        var high = Math.Max(queried[i].High.Value, Volatile.Read(ref highs[partition]));
                         var commit = committed.FirstOrDefault(c => c.Partition == partitions[i].Partition)?.Offset ?? Offset.Unset;
-                        var from = commit.IsSpecial ? ends[i].Low.Value : Math.Max(commit.Value, ends[i].Low.Value);
-                        maxLag = Math.Max(maxLag, ends[i].High.Value - from);
+                        var from = commit.IsSpecial ? queried[i].Low.Value : Math.Max(commit.Value, queried[i].Low.Value);
+                        maxLag = Math.Max(maxLag, high - from);
                     }
 
                     Volatile.Write(ref _threshold, completedBefore + _limit.MaxMessagesPerPartition - maxLag);

@@ -10,7 +10,10 @@ namespace CrimeStreaming.Kafka;
 /// silently deletes older messages; useful on a real cluster with short retention. Off by default.</para>
 /// <para>Lag is measured as Kafka tools measure it: a partition's end offset minus the group's committed offset (the log
 /// start when the group has not committed yet), plus every message produced since the last measurement, counted
-/// against every partition (an upper bound). So the limit also holds the replay back while no consumer has joined.</para>
+/// against every partition (an upper bound). So the limit also holds the replay back while no consumer has joined.
+/// The end offsets come from the sink's own delivery reports, and from the cluster every 250 ms (messages of other
+/// producers, such as the other shards of a replay, count from then on); the committed offsets are read at every
+/// measurement.</para>
 /// </remarks>
 public sealed class ConsumerLagLimit
 {

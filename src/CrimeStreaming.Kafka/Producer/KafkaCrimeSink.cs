@@ -243,6 +243,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     {
         if (!delivery.Error.IsError)
         {
+            _lagGate?.Delivered(delivery.Partition.Value, delivery.Offset.Value);
             Interlocked.Increment(ref _delivered);
             return;
         }
