@@ -5,7 +5,10 @@ using Confluent.Kafka;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 
-/// <summary>The producer adapter and the consumer source against raw Confluent.Kafka loops, same cluster, same messages.</summary>
+/// <summary>
+/// The producer adapter and the consumer source against raw Confluent.Kafka loops, same messages, in paired alternating
+/// runs (<see cref="PairedRuns"/>), each run on a fresh embedded cluster.
+/// </summary>
 public sealed class KafkaFigures : IFigureSuite
 {
     // The embedded cluster keeps only ~5 MiB per partition: 64 officers (keys) over 64 partitions keep 100k reports of ~650 B whole.
@@ -17,7 +20,7 @@ public sealed class KafkaFigures : IFigureSuite
     public async Task RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
         var count = context.Quick ? 10_000 : 100_000;
-        var rounds = PairedRuns.Rounds(context, full: 5, quick: 1);
+        var rounds = PairedRuns.Rounds(context, full: 7, quick: 1);
         var reports = Reports(count);
         var payloads = reports.Select(CrimeReportJson.Serialize).ToArray();
         var bytes = payloads.Average(p => p.Length);
