@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Text;
-using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,15 +28,6 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private readonly Dictionary<string, long> _failedByReason = new(StringComparer.Ordinal);
     private readonly List<DeliveryFailure> _failures = [];
     private readonly ConsumerLagGate? _lagGate;
-    private readonly Channel<CrimeReport>? _stage;
-    private readonly Task? _stageLoop;
-    private readonly CancellationTokenSource _stageStop = new();
-    private readonly object _roomLock = new();
-    private readonly int _stageCapacity;
-    private TaskCompletionSource? _room;
-    private Exception? _stageError;
-    private int _queued;
-    private long _accepted;
     private long _produced;
     private long _lagWaits;
     private long _endMarkers;
@@ -60,14 +49,6 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         if (options.ConsumerLagLimit is { } limit)
         {
             _lagGate = new ConsumerLagGate(limit, options.ToMonitorConfig(), options.Topic, _logger, () => Interlocked.Read(ref _delivered) + Interlocked.Read(ref _failed));
-        }
-
-        if (options.SerializeOnStage)
-        {
-            // One reader, first in first out: each officer's reports are produced in the order they were written.
-            _stage = Channel.CreateUnbounded<CrimeReport>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-            _stageCapacity = Math.Clamp(options.QueueBufferingMaxMessages, 1, 4096);
-            _stageLoop = Task.Run(RunStageAsync);
         }
     }
 
@@ -103,128 +84,20 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (_lagGate is not null && !_lagGate.IsOpen(Interlocked.Read(ref _accepted)))
+        if (_lagGate is not null && !_lagGate.IsOpen(Interlocked.Read(ref _produced)))
         {
             return WaitForConsumersThenWriteAsync(report, cancellationToken);
         }
 
-        return Accept(report, cancellationToken);
+        Produce(report, cancellationToken);
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask WaitForConsumersThenWriteAsync(CrimeReport report, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lagWaits);
-        await _lagGate!.WaitAsync(() => Interlocked.Read(ref _accepted), cancellationToken).ConfigureAwait(false);
-        await Accept(report, cancellationToken).ConfigureAwait(false);
-    }
-
-    private ValueTask Accept(CrimeReport report, CancellationToken cancellationToken)
-    {
-        if (_stage is null)
-        {
-            Produce(report, cancellationToken);
-            Interlocked.Increment(ref _accepted);
-            return ValueTask.CompletedTask;
-        }
-
-        if (Volatile.Read(ref _stageError) is { } error)
-        {
-            ExceptionDispatchInfo.Throw(error);
-        }
-
-        if (Volatile.Read(ref _queued) >= _stageCapacity)
-        {
-            return WaitForRoomThenEnqueueAsync(report, cancellationToken);
-        }
-
-        Enqueue(report);
-        return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask WaitForRoomThenEnqueueAsync(CrimeReport report, CancellationToken cancellationToken)
-    {
-        // Back-pressure: the stage is full (the producer's queue is, or the cluster is slow). Wait until it has drained
-        // to half, so the writer wakes once per many reports rather than once per report.
-        while (Volatile.Read(ref _queued) >= _stageCapacity)
-        {
-            TaskCompletionSource room;
-            lock (_roomLock)
-            {
-                room = _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _queued) < _stageCapacity || _stageLoop!.IsCompleted)
-            {
-                break;
-            }
-
-            await room.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Volatile.Read(ref _stageError) is { } error)
-        {
-            ExceptionDispatchInfo.Throw(error);
-        }
-
-        Enqueue(report);
-    }
-
-    private void Enqueue(CrimeReport report)
-    {
-        Interlocked.Increment(ref _queued);
-        if (!_stage!.Writer.TryWrite(report))
-        {
-            Interlocked.Decrement(ref _queued);
-            throw new InvalidOperationException("The sink was completed or disposed: it accepts no more reports.");
-        }
-
-        Interlocked.Increment(ref _accepted);
-    }
-
-    private async Task RunStageAsync()
-    {
-        var reader = _stage!.Reader;
-        var stop = _stageStop.Token;
-        try
-        {
-            while (await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                while (!stop.IsCancellationRequested && reader.TryRead(out var report))
-                {
-                    Produce(report, stop);
-                    if (Interlocked.Decrement(ref _queued) <= _stageCapacity / 2 && Volatile.Read(ref _room) is not null)
-                    {
-                        ReleaseWriter();
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Disposed, or the completion gave up: the reports still queued are not produced.
-        }
-        catch (Exception e)
-        {
-            Volatile.Write(ref _stageError, e);
-            _logger.LogError(e, "The producer stage failed; the reports still queued are not produced.");
-        }
-        finally
-        {
-            ReleaseWriter();
-        }
-    }
-
-    private void ReleaseWriter()
-    {
-        TaskCompletionSource? room;
-        lock (_roomLock)
-        {
-            room = _room;
-            _room = null;
-        }
-
-        room?.TrySetResult();
+        await _lagGate!.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).ConfigureAwait(false);
+        Produce(report, cancellationToken);
     }
 
     private void Produce(CrimeReport report, CancellationToken cancellationToken)
@@ -269,33 +142,11 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             _logger.LogWarning(error, "The replay failed; flushing the reports written before the failure.");
         }
 
-        using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        flush.CancelAfter(_options.FlushTimeout);
-        var unproduced = 0L;
-        if (_stage is not null)
-        {
-            // First the stage: every report written before completion is produced before the end markers.
-            _stage.Writer.TryComplete();
-            try
-            {
-                await _stageLoop!.WaitAsync(flush.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await _stageStop.CancelAsync().ConfigureAwait(false);
-                await _stageLoop!.ConfigureAwait(false);
-            }
-
-            unproduced = Interlocked.Read(ref _accepted) - Interlocked.Read(ref _produced);
-            if (Volatile.Read(ref _stageError) is { } stageError)
-            {
-                ExceptionDispatchInfo.Throw(stageError);
-            }
-        }
-
-        var remaining = unproduced + await Task.Run(
+        var remaining = await Task.Run(
             () =>
             {
+                using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                flush.CancelAfter(_options.FlushTimeout);
                 if (_options.WriteEndOfStream)
                 {
                     WriteEndMarkers(flush.Token);
@@ -326,21 +177,6 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     /// <summary>Disposes the producer (without flushing: complete the sink first).</summary>
     public void Dispose()
     {
-        if (_stage is not null)
-        {
-            _stageStop.Cancel();
-            _stage.Writer.TryComplete();
-            try
-            {
-                _stageLoop!.Wait();
-            }
-            catch (AggregateException)
-            {
-                // Logged by the stage.
-            }
-        }
-
-        _stageStop.Dispose();
         _lagGate?.Dispose();
         _producer.Dispose();
     }

@@ -42,9 +42,6 @@ public sealed class KafkaCrimeSinkOptions
     /// </summary>
     public bool WriteEndOfStream { get; set; } = true;
 
-    /// <summary>Serialize and produce on a stage of their own (benchmark switch while it is measured).</summary>
-    internal bool SerializeOnStage { get; set; } = true;
-
     /// <summary>Last word on the producer configuration (security settings for a real cluster…). The default value is <see langword="null"/>.</summary>
     /// <remarks>Idempotence and <c>acks=all</c> are set before this runs; turning them off gives up the no-duplicate, no-loss guarantees.</remarks>
     public Action<ProducerConfig>? Configure { get; set; }
