@@ -142,36 +142,27 @@ public sealed class KafkaCrimeSource
         var config = _options.ToConfig();
         var guard = new LogStartGuard(_logger, lost => RaiseLost(lost));
         Volatile.Write(ref _guard, guard);
-
-        // Rebalances are numbered: a message read before one (while a batch was filled) is processed only if its
-        // partition is still assigned and was not assigned again since (which restarts it from the committed offset).
-        var rebalances = 0;
-        var assignedAt = new Dictionary<TopicPartition, int>();
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "consumer", e))
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
-                rebalances++;
                 foreach (var p in partitions)
                 {
                     assigned.Add(p);
                     atEnd.Remove(p);
-                    assignedAt[p] = rebalances;
                 }
 
                 return guard.Assigned(c, partitions);
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
-                rebalances++;
                 CommitStored(c);
                 guard.Revoked(partitions);
                 foreach (var p in partitions)
                 {
                     assigned.Remove(p.TopicPartition);
                     atEnd.Remove(p.TopicPartition);
-                    assignedAt.Remove(p.TopicPartition);
                     ends.Forget(p.Partition.Value);
                 }
             })
@@ -179,176 +170,114 @@ public sealed class KafkaCrimeSource
         consumer.Subscribe(_options.Topic);
         long processed = 0;
         var idle = System.Diagnostics.Stopwatch.StartNew();
-        var maxBatch = _options.DecodeInBatches ? MaxBatch : 1;
-        var batch = new List<ConsumeResult<Ignore, byte[]>>(maxBatch);
-        var readAt = new int[maxBatch];
-        var decoded = new Decoded[maxBatch];
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !ShouldStop())
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // What is ready is read at once (up to a batch), its reports are decoded (in parallel when it is large
-                // enough), and then processed one by one in the order read, exactly as if read one by one.
-                batch.Clear();
-                var first = TryConsume(TimeSpan.FromMilliseconds(100));
-                var fillStart = rebalances;
-                while (first is not null)
+                if (_options.MaxReports is { } max && processed >= max)
                 {
-                    readAt[batch.Count] = rebalances;
-                    batch.Add(first);
-                    first = batch.Count < maxBatch ? TryConsume(TimeSpan.Zero) : null;
+                    break;
                 }
 
-                if (batch.Count == 0)
+                if (_options.StopAtEnd && assigned.Count > 0 && atEnd.IsSupersetOf(assigned))
+                {
+                    break;
+                }
+
+                if (_options.IdleTimeout is { } idleTimeout && idle.Elapsed >= idleTimeout)
+                {
+                    break;
+                }
+
+                if (_options.StopAtEndOfStream && assigned.Count > 0 && assigned.All(p => ends.IsEnded(p.Partition.Value)))
+                {
+                    break;
+                }
+
+                ConsumeResult<Ignore, byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    // E.g. the topic does not exist yet or a partition's leader is unavailable: librdkafka recovers.
+                    _logger.LogWarning("Consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
+                    continue;
+                }
+
+                if (result is null)
                 {
                     continue;
                 }
 
-                Decode(batch, decoded);
-                var checkAssignment = rebalances != fillStart;
-                for (var i = 0; i < batch.Count; i++)
+                if (result.IsPartitionEOF)
                 {
-                    if (i > 0 && (cancellationToken.IsCancellationRequested || ShouldStop()))
+                    atEnd.Add(result.TopicPartition);
+                    continue;
+                }
+
+                idle.Restart();
+                atEnd.Remove(result.TopicPartition);
+                guard.Read(consumer, result.TopicPartition, result.Offset.Value);
+                Interlocked.Increment(ref _read);
+                if (EndOfStream.IsControl(result.Message.Headers))
+                {
+                    if (EndOfStream.TryRead(result.Message.Headers, out var shard))
                     {
-                        yield break;
+                        Interlocked.Increment(ref _endMarkers);
+                        ends.Add(result.Partition.Value, shard);
                     }
-
-                    var result = batch[i];
-                    if (checkAssignment && readAt[i] != rebalances && (!assignedAt.TryGetValue(result.TopicPartition, out var since) || since > readAt[i]))
-                    {
-                        continue; // read before its partition was revoked or assigned again: not processed, read again
-                    }
-
-                    if (result.IsPartitionEOF)
-                    {
-                        atEnd.Add(result.TopicPartition);
-                        continue;
-                    }
-
-                    idle.Restart();
-                    atEnd.Remove(result.TopicPartition);
-                    guard.Read(consumer, result.TopicPartition, result.Offset.Value);
-                    Interlocked.Increment(ref _read);
-                    var (report, error) = decoded[i];
-                    decoded[i] = default;
-                    if (report is null && error is null)
-                    {
-                        if (EndOfStream.TryRead(result.Message.Headers, out var shard))
-                        {
-                            Interlocked.Increment(ref _endMarkers);
-                            ends.Add(result.Partition.Value, shard);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref _invalid);
-                            RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, "unknown control message"));
-                        }
-
-                        consumer.StoreOffset(result);
-                        continue;
-                    }
-
-                    if (report is null)
+                    else
                     {
                         Interlocked.Increment(ref _invalid);
-                        _logger.LogWarning("Skipped message {Partition}@{Offset}: {Reason}", result.Partition.Value, result.Offset.Value, error);
-                        RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, error!));
-                        consumer.StoreOffset(result);
-                        continue;
+                        RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, "unknown control message"));
                     }
 
-                    if (seen is not null && !seen.Add(report.Record.DrNumber))
-                    {
-                        Interlocked.Increment(ref _duplicates);
-                        consumer.StoreOffset(result);
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref _reports);
-                    var consumed = new ConsumedCrimeReport(report, result.Message.Timestamp.UtcDateTime, result.Partition.Value, result.Offset.Value);
-                    if (deliver is not null && !deliver(consumed))
-                    {
-                        Interlocked.Decrement(ref _reports);
-                        yield break; // not delivered: not processed, so not committed
-                    }
-
-                    yield return consumed;
-
-                    // The caller came back for more: the report has been processed, so its offset may be committed.
                     consumer.StoreOffset(result);
-                    processed++;
+                    continue;
                 }
+
+                CrimeReport report;
+                try
+                {
+                    report = CrimeReportJson.Deserialize(result.Message.Value);
+                }
+                catch (FormatException e)
+                {
+                    Interlocked.Increment(ref _invalid);
+                    _logger.LogWarning("Skipped message {Partition}@{Offset}: {Reason}", result.Partition.Value, result.Offset.Value, e.Message);
+                    RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, e.Message));
+                    consumer.StoreOffset(result);
+                    continue;
+                }
+
+                if (seen is not null && !seen.Add(report.Record.DrNumber))
+                {
+                    Interlocked.Increment(ref _duplicates);
+                    consumer.StoreOffset(result);
+                    continue;
+                }
+
+                Interlocked.Increment(ref _reports);
+                var consumed = new ConsumedCrimeReport(report, result.Message.Timestamp.UtcDateTime, result.Partition.Value, result.Offset.Value);
+                if (deliver is not null && !deliver(consumed))
+                {
+                    Interlocked.Decrement(ref _reports);
+                    break; // not delivered: not processed, so not committed
+                }
+
+                yield return consumed;
+
+                // The caller came back for more: the report has been processed, so its offset may be committed.
+                consumer.StoreOffset(result);
+                processed++;
             }
         }
         finally
         {
             CommitStored(consumer);
             consumer.Close();
-        }
-
-        bool ShouldStop() =>
-            (_options.MaxReports is { } max && processed >= max)
-            || (_options.StopAtEnd && assigned.Count > 0 && atEnd.IsSupersetOf(assigned))
-            || (_options.IdleTimeout is { } idleTimeout && idle.Elapsed >= idleTimeout)
-            || (_options.StopAtEndOfStream && assigned.Count > 0 && assigned.All(p => ends.IsEnded(p.Partition.Value)));
-
-        ConsumeResult<Ignore, byte[]>? TryConsume(TimeSpan timeout)
-        {
-            try
-            {
-                return consumer.Consume(timeout);
-            }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                // E.g. the topic does not exist yet or a partition's leader is unavailable: librdkafka recovers.
-                _logger.LogWarning("Consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
-                return null;
-            }
-        }
-    }
-
-    private const int MaxBatch = 256;
-
-    /// <summary>Below this many messages a batch is decoded on the reading thread alone.</summary>
-    private const int ParallelDecodeMin = 64;
-
-    /// <summary>A decoded message: a report, or why it is not one; neither for a control message (or an end of partition).</summary>
-    private readonly record struct Decoded(CrimeReport? Report, string? Error);
-
-    private static void Decode(List<ConsumeResult<Ignore, byte[]>> batch, Decoded[] decoded)
-    {
-        if (batch.Count < ParallelDecodeMin)
-        {
-            DecodeRange(batch, decoded, 0, batch.Count);
-            return;
-        }
-
-        // Two halves: one on the pool, one here. Order does not matter while decoding: processing is in read order.
-        var half = batch.Count / 2;
-        var other = Task.Run(() => DecodeRange(batch, decoded, half, batch.Count));
-        DecodeRange(batch, decoded, 0, half);
-        other.GetAwaiter().GetResult();
-    }
-
-    private static void DecodeRange(List<ConsumeResult<Ignore, byte[]>> batch, Decoded[] decoded, int from, int to)
-    {
-        for (var i = from; i < to; i++)
-        {
-            var result = batch[i];
-            if (result.IsPartitionEOF || EndOfStream.IsControl(result.Message.Headers))
-            {
-                decoded[i] = default;
-                continue;
-            }
-
-            try
-            {
-                decoded[i] = new Decoded(CrimeReportJson.Deserialize(result.Message.Value), null);
-            }
-            catch (FormatException e)
-            {
-                decoded[i] = new Decoded(null, e.Message);
-            }
         }
     }
 

@@ -56,9 +56,6 @@ public sealed class KafkaCrimeSourceOptions
     /// <remarks>Automatic offset storing stays off: offsets are stored only after a report was processed.</remarks>
     public Action<ConsumerConfig>? Configure { get; set; }
 
-    /// <summary>Read what is ready in batches and decode them in parallel (benchmark switch while it is measured).</summary>
-    internal bool DecodeInBatches { get; set; } = true;
-
     /// <summary>Checks the options.</summary>
     public void Validate()
     {
