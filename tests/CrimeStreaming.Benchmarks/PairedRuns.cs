@@ -95,5 +95,5 @@ public readonly record struct Spread(double Median, double Min, double Max)
 
     /// <summary>E.g. <c>median of 5 pairs, min–max 0.81–0.93</c>.</summary>
     public string Describe(int n, string what) =>
-        string.Create(CultureInfo.InvariantCulture, $"median of {n} {what}, min–max {Figure.Format(Min)}–{Figure.Format(Max)}");
+        string.Create(CultureInfo.InvariantCulture, $"median of {n} {(n == 1 ? what.TrimEnd('s') : what)}, min–max {Figure.Format(Min)}–{Figure.Format(Max)}");
 }
