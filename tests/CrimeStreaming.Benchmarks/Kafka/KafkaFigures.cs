@@ -5,7 +5,10 @@ using Confluent.Kafka;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 
-/// <summary>The producer adapter and the consumer source against raw Confluent.Kafka loops, same cluster, same messages.</summary>
+/// <summary>
+/// The producer adapter and the consumer source against raw Confluent.Kafka loops, same messages, in paired alternating
+/// runs (<see cref="PairedRuns"/>), each run on a fresh embedded cluster.
+/// </summary>
 public sealed class KafkaFigures : IFigureSuite
 {
     // The embedded cluster keeps only ~5 MiB per partition: 64 officers (keys) over 64 partitions keep 100k reports of ~650 B whole.
@@ -17,43 +20,56 @@ public sealed class KafkaFigures : IFigureSuite
     public async Task RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
         var count = context.Quick ? 10_000 : 100_000;
+        var rounds = PairedRuns.Rounds(context, full: 7, quick: 1);
         var reports = Reports(count);
         var payloads = reports.Select(CrimeReportJson.Serialize).ToArray();
         var bytes = payloads.Average(p => p.Length);
 
+        // Every run gets a fresh cluster (and so a fresh topic): no run reads, or competes with, another run's data.
+        var produce = await PairedRuns.RunAsync(
+            rounds,
+            new PairedSide("raw produce", _ => Task.FromResult(OnFreshCluster(bootstrap => RawProduce(bootstrap, Topic, reports, payloads, serialize: false)))),
+            new PairedSide("raw produce + serialize", _ => Task.FromResult(OnFreshCluster(bootstrap => RawProduce(bootstrap, Topic, reports, payloads, serialize: true)))),
+            new PairedSide("sink", _ => OnFreshClusterAsync(bootstrap => AdapterProduce(bootstrap, Topic, reports))));
+        produce.ReportRate(context, Name, 0, "raw Confluent.Kafka Produce loop (pre-serialized JSON)", "msg/s", $"{count:N0} reports of {bytes:N0} B, {Partitions} partitions, RF 3, idempotent, acks=all, fresh cluster per run");
+        produce.ReportRate(context, Name, 2, "KafkaCrimeSink (serializes each report)", "msg/s");
+        produce.ReportRatio(context, Name, 2, 0, "adapter / raw produce", "goal >= 0.8");
+        produce.ReportRate(context, Name, 1, "raw Produce loop + CrimeReportJson.Serialize", "msg/s", "the same work as the adapter minus the library");
+        produce.ReportRatio(context, Name, 2, 1, "adapter / (raw produce + serialize)", "the adapter's own overhead");
+
+        // Each consume run fills its own fresh cluster first (untimed), then reads it with a new group from the start.
+        var consume = await PairedRuns.RunAsync(
+            rounds,
+            new PairedSide("raw consume", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, () => RawConsume(bootstrap, Topic, count, parse: false))))),
+            new PairedSide("raw consume + deserialize", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, () => RawConsume(bootstrap, Topic, count, parse: true))))),
+            new PairedSide("source", _ => OnFreshClusterAsync(bootstrap => Filled(bootstrap, reports, payloads, () => SourceConsume(bootstrap, Topic, count)))));
+        consume.ReportRate(context, Name, 0, "raw Confluent.Kafka consume loop (bytes only)", "msg/s", "new group, reading from the start, timed from the first message, fresh cluster per run");
+        consume.ReportRate(context, Name, 2, "KafkaCrimeSource (deserializes each report, stores offsets)", "msg/s");
+        consume.ReportRatio(context, Name, 2, 0, "source / raw consume", "goal >= 0.8");
+        consume.ReportRate(context, Name, 1, "raw consume loop + CrimeReportJson.Deserialize", "msg/s", "the same work as the source minus the library's loop");
+        consume.ReportRatio(context, Name, 2, 1, "source / (raw consume + deserialize)", "the source's own overhead");
+    }
+
+    private const string Topic = "crimes";
+
+    private static T OnFreshCluster<T>(Func<string, T> run)
+    {
         using var cluster = new EmbeddedKafkaCluster();
-        double raw = 0, rawSerialize = 0, adapter = 0;
-        for (var round = 0; round < (context.Quick ? 1 : 3); round++)
-        {
-            var rawTopic = $"raw-{round}";
-            var adapterTopic = $"adapter-{round}";
-            cluster.CreateTopic(rawTopic, Partitions, 3);
-            cluster.CreateTopic(adapterTopic, Partitions, 3);
-            raw = Math.Max(raw, RawProduce(cluster.BootstrapServers, rawTopic, reports, payloads, serialize: false));
-            cluster.CreateTopic(rawTopic + "-s", Partitions, 3);
-            rawSerialize = Math.Max(rawSerialize, RawProduce(cluster.BootstrapServers, rawTopic + "-s", reports, payloads, serialize: true));
-            adapter = Math.Max(adapter, await AdapterProduce(cluster.BootstrapServers, adapterTopic, reports));
-        }
+        cluster.CreateTopic(Topic, Partitions, 3);
+        return run(cluster.BootstrapServers);
+    }
 
-        context.Report(Name, "raw Confluent.Kafka Produce loop (pre-serialized JSON)", raw, "msg/s", $"{count:N0} reports of {bytes:N0} B, {Partitions} partitions, RF 3, idempotent, acks=all");
-        context.Report(Name, "KafkaCrimeSink (serializes each report)", adapter, "msg/s");
-        context.Report(Name, "adapter / raw produce", adapter / raw, "ratio", "goal >= 0.8");
-        context.Report(Name, "raw Produce loop + CrimeReportJson.Serialize", rawSerialize, "msg/s", "the same work as the adapter minus the library");
-        context.Report(Name, "adapter / (raw produce + serialize)", adapter / rawSerialize, "ratio", "the adapter's own overhead");
+    private static async Task<T> OnFreshClusterAsync<T>(Func<string, Task<T>> run)
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(Topic, Partitions, 3);
+        return await run(cluster.BootstrapServers);
+    }
 
-        double rawConsume = 0, rawParse = 0, sourceConsume = 0;
-        for (var round = 0; round < (context.Quick ? 1 : 3); round++)
-        {
-            rawConsume = Math.Max(rawConsume, RawConsume(cluster.BootstrapServers, "adapter-0", count, parse: false));
-            rawParse = Math.Max(rawParse, RawConsume(cluster.BootstrapServers, "adapter-0", count, parse: true));
-            sourceConsume = Math.Max(sourceConsume, await SourceConsume(cluster.BootstrapServers, "adapter-0", count));
-        }
-
-        context.Report(Name, "raw Confluent.Kafka consume loop (bytes only)", rawConsume, "msg/s", "new group each run, reading from the start");
-        context.Report(Name, "KafkaCrimeSource (deserializes each report, stores offsets)", sourceConsume, "msg/s");
-        context.Report(Name, "source / raw consume", sourceConsume / rawConsume, "ratio", "goal >= 0.8");
-        context.Report(Name, "raw consume loop + CrimeReportJson.Deserialize", rawParse, "msg/s", "the same work as the source minus the library's loop");
-        context.Report(Name, "source / (raw consume + deserialize)", sourceConsume / rawParse, "ratio", "the source's own overhead");
+    private static T Filled<T>(string bootstrap, List<CrimeReport> reports, byte[][] payloads, Func<T> read)
+    {
+        RawProduce(bootstrap, Topic, reports, payloads, serialize: false);
+        return read();
     }
 
     private static List<CrimeReport> Reports(int count)
