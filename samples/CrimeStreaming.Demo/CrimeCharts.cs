@@ -28,6 +28,7 @@ internal sealed class CrimeCharts
     private readonly Dictionary<string, Dictionary<DateOnly, int>> _days = new(StringComparer.Ordinal);
     private readonly List<(string Type, double X, double Y)> _points = [];
     private readonly Dictionary<string, List<(double X, double Y)>> _areas = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private long _unlocated;
 
     public void Add(CrimeReport report)
@@ -37,6 +38,11 @@ internal sealed class CrimeCharts
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(report.ReportTime, TimeZones.LosAngeles).DateTime);
         lock (_gate)
         {
+            if (!_seen.Add(report.Record.DrNumber))
+            {
+                return; // read again by an analysis instance that took its partition over: drawn once
+            }
+
             if (!_days.TryGetValue(type, out var days))
             {
                 _days[type] = days = [];

@@ -147,11 +147,16 @@ async Task<int> RunAsync(StopSignal stop)
     var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
     foreach (var analyser in analysers)
     {
-        analyser.ReportAnalysed += r =>
+        // The open windows are only ever shown on the live view; without it the analysis threads need not feed them.
+        if (live)
         {
-            dashboard.OnConsumed(r);
-            charts?.Add(r);
-        };
+            analyser.ReportAnalysed += dashboard.OnConsumed;
+        }
+
+        if (charts is not null)
+        {
+            analyser.ReportAnalysed += charts.Add;
+        }
     }
 
     using var stopAnalysis = new CancellationTokenSource();

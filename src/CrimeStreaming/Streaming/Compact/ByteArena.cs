@@ -53,7 +53,8 @@ internal sealed class ByteArena
             return;
         }
 
-        var length = Encoding.UTF8.GetBytes(s, 0, s.Length, _current, _position + 5);
+        // The length first (counting is cheaper than encoding to a gap and moving the bytes back behind the varint).
+        var length = Encoding.UTF8.GetByteCount(s);
         var lengthPlusOne = (uint)length + 1;
         var varint = 0;
         do
@@ -69,12 +70,7 @@ internal sealed class ByteArena
         }
         while (lengthPlusOne != 0);
 
-        // The bytes were written after a 5-byte gap; close it up behind the actual varint length.
-        if (varint < 5)
-        {
-            Buffer.BlockCopy(_current, _position + 5, _current, _position + varint, length);
-        }
-
+        Encoding.UTF8.GetBytes(s, 0, s.Length, _current, _position + varint);
         _position += varint + length;
     }
 
