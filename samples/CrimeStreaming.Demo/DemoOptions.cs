@@ -40,8 +40,9 @@ internal sealed class DemoOptions
 
     public static string Usage => $"""
         Replays LAPD crime reports through Kafka (an embedded 3-broker cluster unless
-        --bootstrap-servers is given), reads them back and shows crimes, those near USC,
-        the top-5 crime types and areas over the last 1, 6 and 12 hours.
+        --bootstrap-servers is given), analyses them in a consumer group and shows
+        crimes, those near USC, the top-5 crime types and areas over the last 1, 6
+        and 12 hours; the summary ends with the digest of every window's results.
 
         Usage: CrimeStreaming.Demo [options]
         {Table.Describe().TrimEnd()}
