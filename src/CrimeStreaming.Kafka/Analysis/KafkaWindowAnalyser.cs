@@ -24,12 +24,13 @@ namespace CrimeStreaming.Kafka;
 public sealed class KafkaWindowAnalyser
 {
     private const int PartialsPerMessage = 400; // keeps a results message far below the default 1 MB limit
-    private const int FlushEvery = 500;
-    private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5); // input messages: publish (and so release the replay's lag bound) at least this often
+    private const int FlushEvery = 500; // input messages: publish (and so release the replay's lag bound) at least this often
+    private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5);
 
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly LogStartGuard _guard;
     private readonly Dictionary<int, Owned> _owned = [];
     private readonly List<PanePartial> _pending = [];
     private long _read;
@@ -43,12 +44,11 @@ public sealed class KafkaWindowAnalyser
     private long _assigned;
     private long _restored;
     private long _revoked;
-    private volatile bool _crashed;
     private int _ownedCount;
-    private volatile Error? _deliveryError;
-    private readonly LogStartGuard _guard;
     private int _readSinceFlush;
     private int _storedSinceCommit;
+    private volatile bool _crashed;
+    private volatile Error? _deliveryError;
 
     /// <summary>Creates an instance; <see cref="RunAsync(CancellationToken)"/> starts it.</summary>
     /// <param name="options">Bootstrap servers, topics, group, windows.</param>
