@@ -10,6 +10,11 @@ if (args.Length == 4 && args[0] == CrimeStreaming.Benchmarks.OutOfCore.OutOfCore
     return CrimeStreaming.Benchmarks.OutOfCore.OutOfCoreFigures.RunChild(args[1], args[2], args[3]);
 }
 
+if (args.Length == 5 && args[0] == CrimeStreaming.Benchmarks.Core.PandasPeerFigures.ChildCommand)
+{
+    return CrimeStreaming.Benchmarks.Core.PandasPeerFigures.RunChild(args[1], args[2], args[3], args[4]);
+}
+
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(FigureContext).Assembly).Run(args[1..]);
