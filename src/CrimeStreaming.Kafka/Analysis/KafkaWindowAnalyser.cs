@@ -120,7 +120,7 @@ public sealed class KafkaWindowAnalyser
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
         var outage = new BrokerOutage(_options, _time);
-        using var results = new KafkaWindowResults(_options, _logger, followOnly: true);
+        using var results = new KafkaWindowResults(_options, _logger, followOnly: true, partitionCount);
         using var stopFollower = new CancellationTokenSource();
         var follower = results.RunAsync(stopWhenComplete: false, stopFollower.Token);
         using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
@@ -202,7 +202,6 @@ public sealed class KafkaWindowAnalyser
                     }
                 }
 
-                MarkIdle();
                 if (_deliveryError is { } failed)
                 {
                     // Results this instance published were lost: stop without committing, as a crash would; whoever
@@ -221,6 +220,7 @@ public sealed class KafkaWindowAnalyser
 
                 if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery)
                 {
+                    MarkIdle(); // idleness changes with the clock, not per message: checked as often as progress is published
                     Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: false);
                     lastFlush = _time.GetTimestamp();
                     _readSinceFlush = 0;

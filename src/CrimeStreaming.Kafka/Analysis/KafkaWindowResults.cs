@@ -21,6 +21,7 @@ public sealed class KafkaWindowResults : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly bool _followOnly;
+    private readonly int? _partitionCount;
     private GlobalWindowMerger? _merger;
     private long _position;
     private long _foreign;
@@ -30,21 +31,23 @@ public sealed class KafkaWindowResults : IDisposable
     /// <param name="options">The analysers' options: bootstrap servers, topics, windows.</param>
     /// <param name="logger">Where to log; the default logs nothing.</param>
     public KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger = null)
-        : this(options, logger, followOnly: false)
+        : this(options, logger, followOnly: false, partitionCount: null)
     {
     }
 
     /// <summary>
     /// With <paramref name="followOnly"/>, only progress and checkpoints are kept (what an analysis instance needs to take
     /// partitions over and to know when the results are complete); partials are not merged and no window is emitted.
+    /// A known <paramref name="partitionCount"/> (the instance checked the topics already) saves checking them again.
     /// </summary>
-    internal KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger, bool followOnly)
+    internal KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger, bool followOnly, int? partitionCount)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _followOnly = followOnly;
+        _partitionCount = partitionCount;
     }
 
     /// <summary>Raised for every global window, in canonical order (window end, then length), on the reading thread.</summary>
@@ -152,7 +155,7 @@ public sealed class KafkaWindowResults : IDisposable
 
     private void Run(bool stopWhenComplete, CancellationToken cancellationToken)
     {
-        var partitions = AnalysisTopics.Check(_options, _logger);
+        var partitions = _partitionCount ?? AnalysisTopics.Check(_options, _logger);
         lock (_gate)
         {
             _merger ??= new GlobalWindowMerger(partitions, _options.WindowHours, _options.Top);
