@@ -19,12 +19,7 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
         return ConsoleApp.Success;
     }
 
-    using var loggerFactory = LoggerFactory.Create(b => b
-        .SetMinimumLevel(options.Verbose ? LogLevel.Information : LogLevel.Warning)
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddFilter("librdkafka", options.Verbose ? LogLevel.Information : LogLevel.None)
-        // Library warnings (librdkafka's connection failures among them) only with --verbose; outcomes are in the summary.
-        .AddFilter("CrimeStreaming.Kafka", options.Verbose ? LogLevel.Information : LogLevel.Critical));
+    using var loggerFactory = AppLogging.Create(options.Verbose);
     var kafkaLogger = loggerFactory.CreateLogger("CrimeStreaming.Kafka");
     var bootstrap = options.BootstrapServers!;
     var brokers = await KafkaCheck.CheckReachableAsync(bootstrap, options.KafkaSettings, options.KafkaTimeout, loggerFactory.CreateLogger("librdkafka"), stop.Token);

@@ -28,12 +28,7 @@ async Task<int> RunAsync(StopSignal stop)
         return ConsoleApp.Success;
     }
 
-    using var loggerFactory = LoggerFactory.Create(b => b
-        .SetMinimumLevel(options.Verbose ? LogLevel.Information : LogLevel.Warning)
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddFilter("librdkafka", options.Verbose ? LogLevel.Information : LogLevel.None)
-        // Delivery failures and flush time-outs are counted in the summary; their per-report lines only with --verbose.
-        .AddFilter("CrimeStreaming.Kafka", options.Verbose ? LogLevel.Information : LogLevel.Critical));
+    using var loggerFactory = AppLogging.Create(options.Verbose);
     var logger = loggerFactory.CreateLogger("CrimeStreaming");
     var kafkaLogger = loggerFactory.CreateLogger("CrimeStreaming.Kafka");
     var librdkafkaLogger = loggerFactory.CreateLogger("librdkafka");
