@@ -40,7 +40,8 @@ internal static class KafkaTestData
         return (list, source);
     }
 
-    private sealed class CallbackSink(Action<CrimeReport> onWrite) : ICrimeReportSink
+    /// <summary>A sink that hands every report to a callback (to record what a replay emitted).</summary>
+    public sealed class CallbackSink(Action<CrimeReport> onWrite) : ICrimeReportSink
     {
         public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
         {

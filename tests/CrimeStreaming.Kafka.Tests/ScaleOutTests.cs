@@ -32,9 +32,7 @@ public class ScaleOutTests
     [Fact]
     public async Task An_instance_that_crashes_and_one_that_joins_mid_stream_leave_the_results_unchanged()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 6, 3);
-        cluster.CreateTopic(Results, 1, 3);
+        using var cluster = Cluster(partitions: 6);
         var options = Options(cluster);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -82,9 +80,7 @@ public class ScaleOutTests
     [Fact]
     public async Task Two_shards_replaying_as_fast_as_possible_on_their_own_clocks_give_the_single_process_results()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 3, 3);
-        cluster.CreateTopic(Results, 1, 3);
+        using var cluster = Cluster(partitions: 3);
         var options = Options(cluster);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -100,13 +96,15 @@ public class ScaleOutTests
                 new CrimeStreaming.Csv.CsvCrimeRecordSource(KafkaTestData.Sample2020),
                 new CrimeStreamerOptions { Seed = 3, Officers = 4, AsFastAsPossible = true, Shard = shard });
             using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, Shard = shard });
-            var recorder = new CollectingSink();
+            var recorder = new KafkaTestData.CallbackSink(r =>
+            {
+                lock (emitted)
+                {
+                    emitted.Add(r);
+                }
+            });
             var summary = await streamer.RunAsync(new CompositeCrimeSink(sink, recorder));
             summary.IsBalanced.Should().BeTrue();
-            lock (emitted)
-            {
-                emitted.AddRange(recorder.Reports);
-            }
         }).ToList();
         await Task.WhenAll(shards);
         await Task.WhenAll(analysing);
@@ -118,25 +116,10 @@ public class ScaleOutTests
         reader.Digest.Should().Be(GlobalWindowOracle.Digest(emitted));
     }
 
-    private sealed class CollectingSink : ICrimeReportSink
-    {
-        public List<CrimeReport> Reports { get; } = [];
-
-        public ValueTask WriteAsync(CrimeReport report, CancellationToken cancellationToken)
-        {
-            Reports.Add(report);
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask CompleteAsync(Exception? error, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task Foreign_messages_on_the_results_topic_are_skipped_and_counted()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 2, 3);
-        cluster.CreateTopic(Results, 1, 3);
+        using var cluster = Cluster(partitions: 2);
         KafkaNative.EnsureLoaded();
         using (var raw = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
@@ -166,6 +149,15 @@ public class ScaleOutTests
         reader.Digest.Should().Be(GlobalWindowOracle.Digest(emitted));
     }
 
+    /// <summary>A 3-broker cluster with the input topic (RF 3) and the one-partition results topic.</summary>
+    private static EmbeddedKafkaCluster Cluster(int partitions)
+    {
+        var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
+        cluster.CreateTopic(Results, 1, 3);
+        return cluster;
+    }
+
     private static KafkaWindowAnalyserOptions Options(EmbeddedKafkaCluster cluster) => new()
     {
         BootstrapServers = cluster.BootstrapServers,
@@ -176,9 +168,7 @@ public class ScaleOutTests
 
     private static async Task<(MergeSummary Merged, List<CrimeReport> Emitted, List<KafkaAnalysisSummary> Instances)> Analyse(int instances)
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 6, 3);
-        cluster.CreateTopic(Results, 1, 3);
+        using var cluster = Cluster(partitions: 6);
         var options = Options(cluster);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));

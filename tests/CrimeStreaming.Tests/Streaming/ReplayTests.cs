@@ -104,17 +104,17 @@ public class ReplayTests
         var officerOf = prepared.Officers.SelectMany(o => o.Reports).ToDictionary(r => r.Record.DrNumber, r => r.OfficerId);
         var sizes = prepared.Officers.ToDictionary(o => o.OfficerId, o => (int)o.Count);
         int Armed() => sizes.Sum(o => Math.Min(written.Count(dr => officerOf[dr] == o.Key) + 1, o.Value));
-        await WaitFor(() => time.TimersCreated == Armed());
+        await Conditions.WaitFor(() => time.TimersCreated == Armed());
 
         // At 3600x one real second is one simulated hour: 01:30 comes 1.5 s after 00:00.
         time.Advance(TimeSpan.FromSeconds(1.4));
         await Task.Delay(50);
         written.Should().BeEmpty();
         time.Advance(TimeSpan.FromSeconds(0.1));
-        await WaitFor(() => written.Count == 1 && time.TimersCreated == Armed());
+        await Conditions.WaitFor(() => written.Count == 1 && time.TimersCreated == Armed());
         written.Should().Equal("1");
         time.Advance(TimeSpan.FromSeconds(1.0));
-        await WaitFor(() => written.Count == 2 && time.TimersCreated == Armed());
+        await Conditions.WaitFor(() => written.Count == 2 && time.TimersCreated == Armed());
         time.Advance(TimeSpan.FromSeconds(1.0));
         var summary = await replay.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -136,9 +136,9 @@ public class ReplayTests
         var clock = streamer.CreateClock(prepared.Start);
         clock.Run(); // real time starts now, before the fake clock is advanced
         var run = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
-        await WaitFor(() => time.TimersCreated == 3);
+        await Conditions.WaitFor(() => time.TimersCreated == 3);
         time.Advance(TimeSpan.FromSeconds(10.5)); // about ten simulated hours
-        await WaitFor(() => streamer.Progress!.Emitted >= 9);
+        await Conditions.WaitFor(() => streamer.Progress!.Emitted >= 9);
         await stop.CancelAsync();
         var summary = await run.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -192,19 +192,5 @@ public class ReplayTests
 
         first.Should().HaveCount(20);
         second.Should().Equal(first);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 10 s");
-            }
-
-            await Task.Delay(5);
-        }
     }
 }

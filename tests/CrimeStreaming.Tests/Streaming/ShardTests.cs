@@ -247,10 +247,10 @@ public sealed class ShardTests : IDisposable
         };
 
         var a = await Start(options);
-        await WaitFor(() => time.TimersCreated == 1);
+        await Conditions.WaitFor(() => time.TimersCreated == 1);
         time.Advance(TimeSpan.FromSeconds(4));
         var b = await Start(options);
-        await WaitFor(() => time.TimersCreated == 2);
+        await Conditions.WaitFor(() => time.TimersCreated == 2);
 
         var expected = new List<DateTimeOffset>();
         foreach (var (reportTime, index) in a.Prepared.Officers[0].Reports.Select((r, i) => (r.ReportTime, i)))
@@ -268,7 +268,7 @@ public sealed class ShardTests : IDisposable
             a.Clock.Now.Should().Be(reportTime);
             b.Clock.Now.Should().Be(reportTime);
             var armed = index < 2 ? 2 * (index + 2) : 2 * (index + 1);
-            await WaitFor(() => a.Written.Count == index + 1 && b.Written.Count == index + 1 && time.TimersCreated == armed);
+            await Conditions.WaitFor(() => a.Written.Count == index + 1 && b.Written.Count == index + 1 && time.TimersCreated == armed);
         }
 
         var summaries = await Task.WhenAll(a.Replay, b.Replay).WaitAsync(TimeSpan.FromSeconds(10));
@@ -319,10 +319,10 @@ public sealed class ShardTests : IDisposable
         var replay = streamer.ReplayAsync(prepared, clock, sink);
 
         // Two real seconds after the epoch the clock reads 02:00: the 01:30 report is overdue and goes out at once.
-        await WaitFor(() => written.Count == 1 && time.TimersCreated == 1);
+        await Conditions.WaitFor(() => written.Count == 1 && time.TimersCreated == 1);
         clock.Now.Should().Be(prepared.Start.AddHours(2));
         time.Advance(TimeSpan.FromSeconds(0.5));
-        await WaitFor(() => written.Count == 2 && time.TimersCreated == 2);
+        await Conditions.WaitFor(() => written.Count == 2 && time.TimersCreated == 2);
         time.Advance(TimeSpan.FromSeconds(1));
         var summary = await replay.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -331,18 +331,4 @@ public sealed class ShardTests : IDisposable
     }
 
     private sealed record Started(PreparedReplay Prepared, SimulationClock Clock, ConcurrentQueue<(string Dr, DateTimeOffset At)> Written, Task<StreamingSummary> Replay);
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 10 s");
-            }
-
-            await Task.Delay(5);
-        }
-    }
 }
