@@ -29,7 +29,7 @@ internal static class InputCheck
 
         try
         {
-            var statistics = new CsvReadStatistics();
+            var statistics = new ReadStatistics();
             foreach (var _ in CrimeCsvReader.ReadFile(path, new CrimeCsvOptions(), statistics, cancellationToken))
             {
                 return true;

@@ -111,7 +111,7 @@ public class RetentionTests
 
     private static async Task Produce(KafkaCrimeSink sink, int count)
     {
-        var records = new CsvCrimeRecordSource(KafkaTestData.Sample2020).Read(new CsvReadStatistics(), CancellationToken.None).ToList();
+        var records = new CsvCrimeRecordSource(KafkaTestData.Sample2020).Read(new RecordReadContext(new ReadStatistics()), CancellationToken.None).ToList();
         var start = DateTimeOffset.Parse("2024-01-01T00:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture);
         for (var i = 0; i < count; i++)
         {

@@ -13,7 +13,7 @@ internal static class TestData
 
     public const string Row2020 = "010304468,01/08/2020 00:00,01/08/2020 00:00,2230,03,Southwest,0377,2,624,BATTERY - SIMPLE ASSAULT,0444 0913,36,F,B,501,SINGLE FAMILY DWELLING,400,\"STRONG-ARM (HANDS, FIST, FEET OR BODILY FORCE)\",AO,Adult Other,624,,,,1100 W  39TH                         PL,,34.0141,-118.2978";
 
-    public static List<CrimeRecord> ReadAll(string csv, CrimeCsvOptions? options = null, CsvReadStatistics? statistics = null) =>
+    public static List<CrimeRecord> ReadAll(string csv, CrimeCsvOptions? options = null, ReadStatistics? statistics = null) =>
         CrimeCsvReader.Read(new StringReader(csv), "test.csv", options, statistics).ToList();
 
     public static CrimeRecord Record(string dr, string? description, DateTime occurred, string area = "Central", GeoPoint? location = null) => new()

@@ -22,7 +22,7 @@ public sealed class CrimeCsvOptions
     /// <para>A longer field outside quotes makes its row a row error (<c>field too long</c>, naming the lines it spans); the
     /// rest of the row is read through without being kept and reading resumes at the next row.</para>
     /// <para>A longer field inside quotes is usually an unterminated quote swallowing the rest of the file, and the end
-    /// of the row cannot be found reliably: reading stops with a fatal error (<see cref="CsvReadStatistics.FatalError"/>),
+    /// of the row cannot be found reliably: reading stops with a fatal error (<see cref="ReadStatistics.FatalError"/>),
     /// naming the lines not read.</para>
     /// <para>A whole row may hold up to four times this many characters (at least 1,048,576), beyond that it is a
     /// <c>row too long</c> error handled the same way. Such a row (countless short fields) is held whole while it is

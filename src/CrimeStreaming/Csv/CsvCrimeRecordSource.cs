@@ -29,14 +29,12 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
     public string Name => Path;
 
     /// <inheritdoc/>
-    public IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, CancellationToken cancellationToken) =>
-        _open is null
-            ? CrimeCsvReader.ReadFile(Path, _options, statistics, cancellationToken)
-            : CrimeCsvReader.Read(_open(), Path, _options, statistics, cancellationToken);
-
-    /// <summary>Reads, dropping rows on their description before parsing the rest.</summary>
-    internal IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, DescriptionPrefilter prefilter, CancellationToken cancellationToken) =>
-        _open is null
-            ? CrimeCsvReader.ReadFile(Path, _options, statistics, prefilter, cancellationToken)
-            : CrimeCsvReader.Read(_open(), Path, _options, statistics, prefilter, cancellationToken);
+    /// <remarks>Applies the context's description prefilter while reading: rows it drops are never parsed beyond their description.</remarks>
+    public IEnumerable<CrimeRecord> Read(RecordReadContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _open is null
+            ? CrimeCsvReader.ReadFile(Path, _options, context.Statistics, context.Prefilter, cancellationToken)
+            : CrimeCsvReader.Read(_open(), Path, _options, context.Statistics, context.Prefilter, cancellationToken);
+    }
 }

@@ -1,71 +1,23 @@
+using CrimeStreaming.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CrimeStreaming;
 
-/// <summary>A <see cref="CrimeStreamer"/> that holds the whole batch in memory. Right for files up to a few million rows.</summary>
+/// <summary>A <see cref="CrimeStreamer"/> that holds the whole batch in memory (<see cref="InMemoryReportStorage"/>). Right for files up to a few million rows.</summary>
 /// <remarks>
-/// Reports are kept compactly (about 200 bytes each for the 2020 LAPD schema: shared values numbered, unique text as
-/// UTF-8) and materialised again as <see cref="CrimeReport"/>s, equal field for field, when their officer replays them.
+/// Use it as is, or subclass it to change a stage (who reports a crime, which crimes count…) and keep the compact
+/// in-memory storage. For batches larger than memory use <see cref="DiskBackedCrimeStreamer"/>, or give any
+/// <see cref="CrimeStreamer"/> subclass a <see cref="DiskBackedReportStorage"/>.
 /// </remarks>
-public sealed class BasicCrimeStreamer : CrimeStreamer
+public class BasicCrimeStreamer : CrimeStreamer
 {
     /// <summary>Creates an in-memory streamer over <paramref name="source"/>.</summary>
+    /// <param name="source">Where the records come from.</param>
+    /// <param name="options">The options; validated and copied. The default is <see cref="CrimeStreamerOptions"/>' defaults.</param>
+    /// <param name="logger">Where progress is logged. The default logs nothing.</param>
+    /// <param name="timeProvider">Real time for the accelerated clock. The default is <see cref="TimeProvider.System"/>.</param>
     public BasicCrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, ILogger? logger = null, TimeProvider? timeProvider = null)
-        : base(source, options, logger, timeProvider)
+        : base(source, options, InMemoryReportStorage.Instance, logger, timeProvider)
     {
-    }
-
-    /// <inheritdoc/>
-    protected override IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken)
-    {
-        var store = new CompactReportStore();
-        var parts = new List<CompactReportStore.Entry>[officers];
-        for (var i = 0; i < officers; i++)
-        {
-            parts[i] = [];
-        }
-
-        var n = 0;
-        foreach (var report in reports)
-        {
-            if ((++n & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            parts[report.OfficerId - 1].Add(store.Add(report));
-        }
-
-        var result = new OfficerPartition[officers];
-        for (var i = 0; i < officers; i++)
-        {
-            var sorted = SortByReportTime(parts[i]);
-            parts[i] = null!; // let the unsorted copy go before the next officer's is sorted
-            result[i] = new OfficerPartition(i + 1, sorted.Length, Replay(store, sorted, i + 1));
-        }
-
-        return result;
-    }
-
-    private static IEnumerable<CrimeReport> Replay(CompactReportStore store, CompactReportStore.Entry[] entries, int officerId)
-    {
-        for (var i = 0; i < entries.Length; i++)
-        {
-            yield return store.Materialize(entries[i], officerId);
-        }
-    }
-
-    /// <summary>Stable sort by report time: reports with equal times keep their input order.</summary>
-    private static CompactReportStore.Entry[] SortByReportTime(List<CompactReportStore.Entry> entries)
-    {
-        var items = entries.ToArray();
-        var keys = new (long Ticks, int Index)[items.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            keys[i] = (items[i].ReportUtcTicks, i);
-        }
-
-        Array.Sort(keys, items);
-        return items;
     }
 }

@@ -1,4 +1,4 @@
-using CrimeStreaming.Csv;
+using CrimeStreaming.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,23 +8,29 @@ namespace CrimeStreaming;
 /// Replays a batch of historic crime records as if police officers were reporting them now.
 /// </summary>
 /// <remarks>
-/// <para>The pipeline keeps the original simulator's stages, each an overridable step:
-/// <see cref="Load"/> → <see cref="IsOfInterest"/> (filter) → <see cref="SimulateReportTime"/> → drop reports not after
-/// the simulation start (or after its end) → <see cref="AssignOfficers"/> → <see cref="Partition"/> (one sorted partition per officer) →
-/// <see cref="ReplayOfficersAsync"/> on a <see cref="SimulationClock"/> into an <see cref="ICrimeReportSink"/>.</para>
+/// <para>The pipeline keeps the original simulator's stages. Each stage a subclass may change is a hook about one
+/// concern, called once per record; the base class runs the stages and counts every outcome, so no override can
+/// unbalance the summary:</para>
+/// <list type="number">
+/// <item>load: stream the <see cref="Source"/> (another input is another <see cref="ICrimeRecordSource"/>);</item>
+/// <item>filter: <see cref="IsDescriptionOfInterest"/> (which the source may apply before building a record) then
+/// <see cref="IsOfInterest"/> (the whole record);</item>
+/// <item>report time: <see cref="SimulateReportTime"/>;</item>
+/// <item>simulation span: <see cref="IsBeforeStart"/> and <see cref="IsAfterEnd"/> drop reports outside it;</item>
+/// <item>officer: <see cref="AssignOfficer"/>;</item>
+/// <item>storage: the <see cref="Storage"/> strategy groups the reports per officer, sorted by report time (in memory
+/// or disk-backed: a strategy the streamer is given, not a stage to override);</item>
+/// <item>replay: <see cref="ReplayOfficersAsync"/> on a <see cref="SimulationClock"/> into an <see cref="ICrimeReportSink"/>.</item>
+/// </list>
 /// <para>Randomness is seeded: delays come from one generator and officer assignment from another, both consumed in
-/// input order, so the same seed and input give the same reports, officers and order — also for a subclass that
-/// partitions differently, as long as it keeps <see cref="AssignOfficers"/>.</para>
+/// input order, so the same seed and input give the same reports, officers and order — whatever the storage.</para>
 /// <para>Odd data never crashes preparation: a record whose occurrence is too close to the ends of the calendar
 /// (year 1 or 9999) for its time zone and delay to be applied is skipped as <c>date out of range</c>. When the latest
 /// (or earliest) report lies far from the bulk of the data, typically a typo'd year, preparation warns in the log and in
 /// <see cref="StreamingSummary.Warnings"/>; <see cref="CrimeStreamerOptions.SimulationEnd"/> bounds the replay.</para>
-/// <para>A shard (<see cref="CrimeStreamerOptions.Shard"/>) runs every stage up to <see cref="AssignOfficers"/> over the
+/// <para>A shard (<see cref="CrimeStreamerOptions.Shard"/>) runs every stage up to <see cref="AssignOfficer"/> over the
 /// whole input, so report times and officers are the single-process ones, then keeps only its own officers' reports for
-/// <see cref="Partition"/> and the replay; the rest are counted in <see cref="StreamingSummary.ReportsInOtherShards"/>.</para>
-/// <para>Officers are dealt reports like cards: every round of N reports (in input order) goes to the N officers in a
-/// freshly shuffled order. That is a random split whose part sizes differ by at most one, and it needs no second
-/// pass over the data, so disk-backed subclasses can assign while streaming.</para>
+/// storage and the replay; the rest are counted in <see cref="StreamingSummary.ReportsInOtherShards"/>.</para>
 /// </remarks>
 public abstract class CrimeStreamer
 {
@@ -34,11 +40,13 @@ public abstract class CrimeStreamer
     /// <summary>Creates a streamer over <paramref name="source"/>.</summary>
     /// <param name="source">Where the records come from.</param>
     /// <param name="options">The options; validated and copied. The default is <see cref="CrimeStreamerOptions"/>' defaults.</param>
+    /// <param name="storage">How reports are held between preparation and replay. The default is <see cref="InMemoryReportStorage"/>; <see cref="DiskBackedReportStorage"/> for batches larger than memory.</param>
     /// <param name="logger">Where progress is logged. The default logs nothing.</param>
     /// <param name="timeProvider">Real time for the accelerated clock. The default is <see cref="TimeProvider.System"/>.</param>
-    protected CrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, ILogger? logger = null, TimeProvider? timeProvider = null)
+    protected CrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, IReportStorage? storage = null, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        Storage = storage ?? InMemoryReportStorage.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
         var copy = (options ?? new CrimeStreamerOptions()).Clone();
         copy.Validate(TimeProvider.GetUtcNow());
@@ -54,6 +62,9 @@ public abstract class CrimeStreamer
 
     /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
     public CrimeStreamerOptions Options { get; }
+
+    /// <summary>How reports are held between preparation and replay.</summary>
+    public IReportStorage Storage { get; }
 
     /// <summary>The live counters of the current (or last) run, or <see langword="null"/> before the first one.</summary>
     public StreamingProgress? Progress => Volatile.Read(ref _progress);
@@ -107,15 +118,19 @@ public abstract class CrimeStreamer
         Logger.LogInformation("Preparing {Source} with {Officers} officers, seed {Seed}, {Shard}", Source.Name, Options.Officers, seed, shard);
 
         var delays = new Random(seed);
-        var deals = new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995);
+        var deck = new OfficerDeck(Options.Officers, new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995));
         var bounds = new ReportTimeBounds();
-        var timed = SimulateReportTimes(Filter(Load(progress, cancellationToken), progress), delays, progress);
-        var kept = DropOutsideSpan(timed, progress, bounds);
-        var assigned = AssignOfficers(kept, Options.Officers, deals, progress);
-        var partitions = Partition(shard == ReplayShard.Whole ? assigned : KeepOwned(assigned, shard, progress), Options.Officers, cancellationToken);
+        var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest);
+        var records = Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken);
+        var partitions = Storage.Partition(Schedule(records, delays, deck, progress, bounds), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {
-            throw new InvalidOperationException($"{GetType().Name}.Partition returned {partitions.Count} partitions for {Options.Officers} officers.");
+            foreach (var partition in partitions)
+            {
+                partition.Dispose();
+            }
+
+            throw new InvalidOperationException($"{Storage.GetType().Name}.Partition returned {partitions.Count} partitions for {Options.Officers} officers.");
         }
 
         var start = Options.SimulationStart ?? DefaultStart(bounds.First);
@@ -155,7 +170,8 @@ public abstract class CrimeStreamer
         Exception? failure = null;
         try
         {
-            await ReplayOfficersAsync(prepared, clock, sink, cancellationToken).ConfigureAwait(false);
+            // Counted on the way to the sink, so that a replay override cannot unbalance the summary.
+            await ReplayOfficersAsync(prepared, clock, new EmissionCountingSink(sink, progress), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -177,34 +193,17 @@ public abstract class CrimeStreamer
         return summary;
     }
 
-    /// <summary>Stage 1: loads the batch. The default reads <see cref="Source"/>, counting rows in <see cref="StreamingProgress.Input"/>.</summary>
+    /// <summary>Stage 2, first half: is a crime with this description of interest? The default: the description contains any of <see cref="CrimeStreamerOptions.CrimesOfInterest"/>, ignoring case.</summary>
     /// <remarks>
-    /// When the source is a CSV file and <see cref="IsOfInterest"/> is not overridden, rows are filtered on their
-    /// description before the rest of the row is parsed (counted as filtered out, exactly as the filter stage would):
-    /// most rows of a city file are not crimes of interest. Such rows' other fields are therefore not validated.
+    /// <para>This is the rule a source may apply before building a record (<see cref="DescriptionPrefilter"/>), which is
+    /// why it sees only the description: a CSV source then skips parsing the rest of most rows of a city file. Override it
+    /// to change which crimes count and keep that speed; override <see cref="IsOfInterest"/> for rules on other fields.</para>
+    /// <para>Only called with a description that is not blank (records without one are dropped and counted before), and
+    /// it must give the same answer for the same description.</para>
     /// </remarks>
-    protected virtual IEnumerable<CrimeRecord> Load(StreamingProgress progress, CancellationToken cancellationToken)
+    protected virtual bool IsDescriptionOfInterest(string description)
     {
-        ArgumentNullException.ThrowIfNull(progress);
-        var filterOverridden = GetType().GetMethod(nameof(IsOfInterest), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(CrimeStreamer);
-        if (Source is CsvCrimeRecordSource csv && !filterOverridden)
-        {
-            return csv.Read(progress.Input, new DescriptionPrefilter(DescriptionIsOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest), cancellationToken);
-        }
-
-        return Source.Read(progress.Input, cancellationToken);
-    }
-
-    /// <summary>Stage 2: is this a crime of interest? The default: the description contains any of <see cref="CrimeStreamerOptions.CrimesOfInterest"/>, ignoring case.</summary>
-    /// <remarks>Only called for records that have a description; the others are dropped and counted before.</remarks>
-    protected virtual bool IsOfInterest(CrimeRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return DescriptionIsOfInterest(record.CrimeDescription!);
-    }
-
-    private bool DescriptionIsOfInterest(string description)
-    {
+        ArgumentNullException.ThrowIfNull(description);
         var words = Options.CrimesOfInterest;
         if (words.Count == 0)
         {
@@ -222,11 +221,16 @@ public abstract class CrimeStreamer
         return false;
     }
 
+    /// <summary>Stage 2, second half: is this record, whose description is of interest, a crime to report? The default keeps every one.</summary>
+    /// <remarks>Called after <see cref="IsDescriptionOfInterest"/> accepted the record's description; a record it rejects is counted as not of interest.</remarks>
+    protected virtual bool IsOfInterest(CrimeRecord record) => true;
+
     /// <summary>Stage 3: the simulated report time: occurrence (in <see cref="CrimeStreamerOptions.TimeZone"/>) plus a uniformly random whole number of minutes in [min, max) delay.</summary>
     /// <remarks>The result carries the zone's UTC offset at the report instant, not the occurrence's: a crime at 01:50
     /// PDT reported 40 minutes later, after clocks fell back, is reported at 01:30 PST, a wall-clock time that exists.
     /// Only called for records at least two days plus <see cref="CrimeStreamerOptions.MaxReportDelay"/> from the ends of
-    /// the calendar (others are skipped as <c>date out of range</c>).</remarks>
+    /// the calendar (others are skipped as <c>date out of range</c>). Draw randomness from <paramref name="random"/> only,
+    /// so that a seed reproduces the run.</remarks>
     protected virtual DateTimeOffset SimulateReportTime(CrimeRecord record, Random random)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -235,43 +239,31 @@ public abstract class CrimeStreamer
         return _localTime.InZone(_localTime.ToOffset(record.Occurred).AddMinutes(minutes));
     }
 
-    /// <summary>
-    /// Stage 5: deals the reports (in input order) to officers: each round of <paramref name="officers"/> reports goes to
-    /// the officers in a freshly shuffled order. Streaming; part sizes differ by at most one.
-    /// </summary>
-    protected virtual IEnumerable<CrimeReport> AssignOfficers(IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> reports, int officers, Random random, StreamingProgress progress)
+    /// <summary>Stage 4: is a report at <paramref name="reportTime"/> before the simulation starts? Such reports are dropped and counted. The default: at or before <see cref="CrimeStreamerOptions.SimulationStart"/>, when one is set.</summary>
+    protected virtual bool IsBeforeStart(DateTimeOffset reportTime) => Options.SimulationStart is { } start && reportTime <= start;
+
+    /// <summary>Stage 4: is a report at <paramref name="reportTime"/> after the simulation ends? Such reports are dropped and counted. The default: after <see cref="CrimeStreamerOptions.SimulationEnd"/>, when one is set.</summary>
+    protected virtual bool IsAfterEnd(DateTimeOffset reportTime) => Options.SimulationEnd is { } end && reportTime > end;
+
+    /// <summary>Stage 5: which officer reports this crime, from 1 to <see cref="CrimeStreamerOptions.Officers"/>.</summary>
+    /// <param name="record">The crime.</param>
+    /// <param name="reportTime">When it is reported.</param>
+    /// <param name="deck">The run's deal: <see cref="OfficerDeck.Deal"/> gives the default's next officer.</param>
+    /// <remarks>The default deals reports like cards (<see cref="OfficerDeck.Deal"/>): a random split whose part sizes
+    /// differ by at most one. Called once per report, in input order; an officer outside 1..<see cref="CrimeStreamerOptions.Officers"/>
+    /// fails preparation with an <see cref="InvalidOperationException"/> naming the record.</remarks>
+    protected virtual int AssignOfficer(CrimeRecord record, DateTimeOffset reportTime, OfficerDeck deck)
     {
-        var order = new int[officers];
-        var position = officers;
-        foreach (var (record, reportTime) in reports)
-        {
-            if (position == officers)
-            {
-                for (var i = 0; i < officers; i++)
-                {
-                    order[i] = i + 1;
-                }
-
-                random.Shuffle(order);
-                position = 0;
-            }
-
-            progress.OnScheduled();
-            yield return new CrimeReport(record, reportTime, order[position++]);
-        }
+        ArgumentNullException.ThrowIfNull(deck);
+        return deck.Deal();
     }
-
-    /// <summary>Stage 6: groups the assigned reports per officer and sorts each group by report time (ties keep input order).</summary>
-    /// <remarks>In a shard, <paramref name="reports"/> holds only the reports of the officers the shard owns; the other
-    /// officers' partitions are empty.</remarks>
-    /// <returns>Exactly <paramref name="officers"/> partitions, officer 1 first.</returns>
-    protected abstract IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stage 7: every officer emits its reports when the clock reaches their report time. On a virtual clock the officers
     /// are merged in (report time, officer) order on one thread, deterministically; on a real-time clock they run concurrently.
     /// Only the officers of <see cref="PreparedReplay.Shard"/> are replayed.
     /// </summary>
+    /// <remarks>Every report written to <paramref name="sink"/> is counted as emitted; the sink is completed by the caller.</remarks>
     protected virtual Task ReplayOfficersAsync(PreparedReplay prepared, SimulationClock clock, ICrimeReportSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
@@ -303,7 +295,6 @@ public abstract class CrimeStreamer
                 var report = e.Current;
                 await clock.WaitUntilAsync(report.ReportTime, cancellationToken).ConfigureAwait(false);
                 await sink.WriteAsync(report, cancellationToken).ConfigureAwait(false);
-                prepared.Progress.OnEmitted();
                 if (e.MoveNext())
                 {
                     queue.Enqueue(e, (e.Current.ReportTime.UtcTicks, key.Officer));
@@ -331,7 +322,6 @@ public abstract class CrimeStreamer
                     {
                         await clock.WaitUntilAsync(report.ReportTime, stop.Token).ConfigureAwait(false);
                         await sink.WriteAsync(report, stop.Token).ConfigureAwait(false);
-                        prepared.Progress.OnEmitted();
                     }
                 }
                 catch
@@ -359,49 +349,28 @@ public abstract class CrimeStreamer
         }
     }
 
-    /// <summary>Passes on the reports of the officers <paramref name="shard"/> owns; the others are only counted.</summary>
-    /// <remarks>Runs after assignment, so the deal (and every random draw before it) is the one every shard makes.</remarks>
-    private static IEnumerable<CrimeReport> KeepOwned(IEnumerable<CrimeReport> reports, ReplayShard shard, StreamingProgress progress)
+    /// <summary>Stages 2 to 5 over the loaded records, in input order, counting every outcome; passes on the reports of this shard's officers.</summary>
+    private IEnumerable<CrimeReport> Schedule(IEnumerable<CrimeRecord> records, Random delays, OfficerDeck deck, StreamingProgress progress, ReportTimeBounds bounds)
     {
-        foreach (var report in reports)
-        {
-            if (shard.Owns(report.OfficerId))
-            {
-                yield return report;
-            }
-            else
-            {
-                progress.OnInOtherShard();
-            }
-        }
-    }
-
-    private IEnumerable<CrimeRecord> Filter(IEnumerable<CrimeRecord> records, StreamingProgress progress)
-    {
+        // Two days cover any UTC offset; beyond that the delay must fit before the end of the calendar.
+        var earliest = DateTime.MinValue.AddDays(2);
+        var latest = DateTime.MaxValue.AddDays(-2) - Options.MaxReportDelay;
+        var shard = Options.Shard;
+        var officers = Options.Officers;
         foreach (var record in records)
         {
             if (string.IsNullOrWhiteSpace(record.CrimeDescription))
             {
                 progress.OnMissingDescription();
+                continue;
             }
-            else if (IsOfInterest(record))
-            {
-                yield return record;
-            }
-            else
+
+            if (!IsDescriptionOfInterest(record.CrimeDescription) || !IsOfInterest(record))
             {
                 progress.OnNotOfInterest();
+                continue;
             }
-        }
-    }
 
-    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> SimulateReportTimes(IEnumerable<CrimeRecord> records, Random random, StreamingProgress progress)
-    {
-        // Two days cover any UTC offset; beyond that the delay must fit before the end of the calendar.
-        var earliest = DateTime.MinValue.AddDays(2);
-        var latest = DateTime.MaxValue.AddDays(-2) - Options.MaxReportDelay;
-        foreach (var record in records)
-        {
             var occurred = record.Occurred;
             if (occurred < earliest || occurred > latest)
             {
@@ -411,30 +380,35 @@ public abstract class CrimeStreamer
                 continue;
             }
 
-            yield return (record, SimulateReportTime(record, random));
-        }
-    }
-
-    private IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> DropOutsideSpan(IEnumerable<(CrimeRecord Record, DateTimeOffset ReportTime)> reports, StreamingProgress progress, ReportTimeBounds bounds)
-    {
-        var start = Options.SimulationStart;
-        var end = Options.SimulationEnd;
-        foreach (var report in reports)
-        {
-            if (start is { } s && report.ReportTime <= s)
+            var reportTime = SimulateReportTime(record, delays);
+            if (IsBeforeStart(reportTime))
             {
                 progress.OnBeforeStart();
                 continue;
             }
 
-            if (end is { } e && report.ReportTime > e)
+            if (IsAfterEnd(reportTime))
             {
                 progress.OnAfterEnd();
                 continue;
             }
 
-            bounds.Add(report.ReportTime);
-            yield return report;
+            bounds.Add(reportTime);
+            var officer = AssignOfficer(record, reportTime, deck);
+            if (officer < 1 || officer > officers)
+            {
+                throw new InvalidOperationException($"{GetType().Name}.AssignOfficer gave officer {officer} to record {record.DrNumber}; officers are numbered 1 to {officers}.");
+            }
+
+            progress.OnScheduled();
+            if (!shard.Owns(officer))
+            {
+                // After the deal, so every shard makes the same random draws and agrees on who reports what.
+                progress.OnInOtherShard();
+                continue;
+            }
+
+            yield return new CrimeReport(record, reportTime, officer);
         }
     }
 

@@ -1,5 +1,3 @@
-using CrimeStreaming.Csv;
-
 namespace CrimeStreaming;
 
 /// <summary>A record source over records already in memory (tests, generated data, other readers).</summary>
@@ -20,9 +18,15 @@ public sealed class InMemoryCrimeRecordSource : ICrimeRecordSource
     public string Name { get; }
 
     /// <inheritdoc/>
-    public IEnumerable<CrimeRecord> Read(CsvReadStatistics statistics, CancellationToken cancellationToken)
+    /// <remarks>Does not apply the description prefilter: the records are built already, and the streamer's filter stage applies the same rule.</remarks>
+    public IEnumerable<CrimeRecord> Read(RecordReadContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(context);
+        return ReadIterator(context.Statistics, cancellationToken);
+    }
+
+    private IEnumerable<CrimeRecord> ReadIterator(ReadStatistics statistics, CancellationToken cancellationToken)
+    {
         foreach (var record in _records)
         {
             cancellationToken.ThrowIfCancellationRequested();

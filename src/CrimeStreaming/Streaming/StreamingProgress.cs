@@ -24,7 +24,7 @@ public sealed class StreamingProgress
         Seed = seed;
         Officers = officers;
         Shard = shard == default ? ReplayShard.Whole : shard;
-        Input = new CsvReadStatistics(maxRecordedErrors);
+        Input = new ReadStatistics(maxRecordedErrors);
     }
 
     /// <summary>The seed in use.</summary>
@@ -37,7 +37,7 @@ public sealed class StreamingProgress
     public ReplayShard Shard { get; }
 
     /// <summary>What the reader did with the input rows.</summary>
-    public CsvReadStatistics Input { get; }
+    public ReadStatistics Input { get; }
 
     /// <summary>Rows dropped because they have no crime description.</summary>
     public long MissingDescription => Interlocked.Read(ref _missingDescription);
@@ -79,16 +79,16 @@ public sealed class StreamingProgress
     public DateTimeOffset? LastReportTime { get; internal set; }
 
     /// <summary>Counts a row dropped for having no description.</summary>
-    public void OnMissingDescription() => Interlocked.Increment(ref _missingDescription);
+    internal void OnMissingDescription() => Interlocked.Increment(ref _missingDescription);
 
     /// <summary>Counts a row dropped as not of interest.</summary>
-    public void OnNotOfInterest() => Interlocked.Increment(ref _notOfInterest);
+    internal void OnNotOfInterest() => Interlocked.Increment(ref _notOfInterest);
 
     /// <summary>Counts a report dropped as before the simulation start.</summary>
-    public void OnBeforeStart() => Interlocked.Increment(ref _beforeStart);
+    internal void OnBeforeStart() => Interlocked.Increment(ref _beforeStart);
 
     /// <summary>Counts a report dropped as after the simulation end.</summary>
-    public void OnAfterEnd() => Interlocked.Increment(ref _afterEnd);
+    internal void OnAfterEnd() => Interlocked.Increment(ref _afterEnd);
 
     /// <summary>Records a warning about the data, for the summary.</summary>
     public void AddWarning(string warning)
@@ -101,13 +101,13 @@ public sealed class StreamingProgress
     }
 
     /// <summary>Counts a report assigned to an officer.</summary>
-    public void OnScheduled() => Interlocked.Increment(ref _scheduled);
+    internal void OnScheduled() => Interlocked.Increment(ref _scheduled);
 
     /// <summary>Counts a scheduled report left to the shard that owns its officer.</summary>
-    public void OnInOtherShard() => Interlocked.Increment(ref _inOtherShards);
+    internal void OnInOtherShard() => Interlocked.Increment(ref _inOtherShards);
 
     /// <summary>Counts a report written to the sink.</summary>
-    public void OnEmitted() => Interlocked.Increment(ref _emitted);
+    internal void OnEmitted() => Interlocked.Increment(ref _emitted);
 
     /// <summary>A frozen copy of the counters.</summary>
     public StreamingSummary Snapshot(bool cancelled = false) => new()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
+using CrimeStreaming.Storage;
 
 namespace CrimeStreaming.Benchmarks.OutOfCore;
 

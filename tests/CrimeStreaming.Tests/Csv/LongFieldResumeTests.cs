@@ -18,9 +18,9 @@ public class LongFieldResumeTests
     /// <summary>The plain row with its last field replaced by <paramref name="field"/>.</summary>
     private static string WithLastField(string field) => Plain[..(Plain.LastIndexOf(',') + 1)] + field;
 
-    private static (List<CrimeRecord> Records, CsvReadStatistics Stats) Read(string csv, Func<string, TextReader>? open = null)
+    private static (List<CrimeRecord> Records, ReadStatistics Stats) Read(string csv, Func<string, TextReader>? open = null)
     {
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = CrimeCsvReader.Read(open?.Invoke(csv) ?? new StringReader(csv), "test.csv", Options, stats).ToList();
         return (records, stats);
     }

@@ -7,9 +7,9 @@ public class MalformedInputTests
 {
     private static string Csv(params string[] rows) => TestData.Header2020 + "\n" + string.Join("\n", rows) + "\n";
 
-    private static (List<CrimeRecord> Records, CsvReadStatistics Stats) Read(string csv)
+    private static (List<CrimeRecord> Records, ReadStatistics Stats) Read(string csv)
     {
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         return (TestData.ReadAll(csv, statistics: stats), stats);
     }
 
@@ -128,7 +128,7 @@ public class MalformedInputTests
     {
         var huge = TestData.Row2020.Replace("\"STRONG-ARM", "\"" + new string('x', 200_000));
         var options = new CrimeCsvOptions { MaxFieldLength = 10_000 };
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = TestData.ReadAll(Csv(TestData.Row2020, huge, TestData.Row2020), options, stats);
         records.Should().HaveCount(1);
         stats.Errors.Should().ContainSingle().Which.Should().Match<RowError>(e => e.Reason == "field too long" && e.Line == 3 && e.Detail.Contains("not read"));
@@ -171,7 +171,7 @@ public class MalformedInputTests
         var junk = new byte[20_000];
         new Random(11).NextBytes(junk);
         var text = TestData.Header2020 + "\n" + TestData.Row2020 + "\n" + System.Text.Encoding.Latin1.GetString(junk) + "\n" + TestData.Row2020 + "\n";
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = TestData.ReadAll(text, new CrimeCsvOptions { MaxFieldLength = 1_000_000 }, stats);
         records.Should().NotBeEmpty();
         records[0].DrNumber.Should().Be("010304468");
@@ -188,7 +188,7 @@ public class MalformedInputTests
         Gen.Select(body.Array[0, 6], Gen.Bool).Sample((rows, withHeader) =>
         {
             var text = (withHeader ? TestData.Header2020 + "\n" : string.Empty) + string.Join("\n", rows);
-            var stats = new CsvReadStatistics();
+            var stats = new ReadStatistics();
             try
             {
                 var records = TestData.ReadAll(text, new CrimeCsvOptions { MaxFieldLength = 200 }, stats);

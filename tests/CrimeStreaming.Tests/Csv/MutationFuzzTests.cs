@@ -110,7 +110,7 @@ public class MutationFuzzTests
             Interlocked.Increment(ref runs);
 
             // Reader: records and counted skips, or a schema error for a broken header; never anything else.
-            var stats = new CsvReadStatistics(maxRecordedErrors: int.MaxValue);
+            var stats = new ReadStatistics(maxRecordedErrors: int.MaxValue);
             List<CrimeRecord> records;
             try
             {

@@ -9,9 +9,9 @@ public class OddInputTests
 
     private static string Csv(params string[] rows) => TestData.Header2020 + "\n" + string.Join("\n", rows) + "\n";
 
-    private static (List<CrimeRecord> Records, CsvReadStatistics Stats) Read(string csv, CrimeCsvOptions? options = null)
+    private static (List<CrimeRecord> Records, ReadStatistics Stats) Read(string csv, CrimeCsvOptions? options = null)
     {
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         return (TestData.ReadAll(csv, options, stats), stats);
     }
 

@@ -7,7 +7,7 @@ public class RealSampleTests
     [Fact]
     public void The_2020_sample_parses_completely()
     {
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = CrimeCsvReader.ReadFile(TestData.Sample2020, statistics: stats).ToList();
 
         records.Should().HaveCount(6000);
@@ -20,7 +20,7 @@ public class RealSampleTests
     [Fact]
     public void The_2010_sample_parses_completely()
     {
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = CrimeCsvReader.ReadFile(TestData.Sample2010, statistics: stats).ToList();
 
         records.Should().HaveCount(7415);

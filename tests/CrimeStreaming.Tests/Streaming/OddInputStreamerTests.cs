@@ -130,7 +130,7 @@ public class OddInputStreamerTests
         summary.IsBalanced.Should().BeTrue();
 
         // Without the prefilter (a custom source) every row is parsed.
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         TestData.ReadAll(csv, statistics: stats);
         stats.RowsPrefiltered.Should().Be(0);
         stats.RowsParsed.Should().Be(3);

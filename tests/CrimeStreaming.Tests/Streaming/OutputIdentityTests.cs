@@ -1,3 +1,4 @@
+using CrimeStreaming.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

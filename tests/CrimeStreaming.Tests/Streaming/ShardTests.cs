@@ -1,3 +1,4 @@
+using CrimeStreaming.Storage;
 using System.Collections.Concurrent;
 using CrimeStreaming.Csv;
 

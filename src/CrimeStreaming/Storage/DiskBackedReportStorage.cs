@@ -1,43 +1,49 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage;
 
 /// <summary>
-/// A <see cref="CrimeStreamer"/> for batches larger than memory: it reads the input once, assigns officers while
-/// streaming, and spills each officer's buffered reports as sorted runs to temporary files whenever the memory budget
-/// is reached; an officer's replay merges its runs.
+/// Storage for batches larger than memory: buffers the assigned reports per officer while they stream in, and spills
+/// each officer's buffer as a sorted run to a temporary file whenever the memory budget is reached; an officer's
+/// replay merges its runs.
 /// </summary>
 /// <remarks>
-/// <para>It keeps every stage of <see cref="CrimeStreamer"/> but <see cref="Partition"/>, so the same seed and input
-/// give exactly the reports, officers and order of <see cref="BasicCrimeStreamer"/>.</para>
+/// <para>The partitions equal <see cref="InMemoryReportStorage"/>'s for the same reports (same order, ties in input
+/// order), so the storage changes memory use, never what is replayed.</para>
 /// <para>Run files live in a directory of their own under <see cref="DiskBackedOptions.TemporaryDirectory"/>; it is
-/// deleted when the prepared replay is disposed (after completion, failure or cancellation), and at once if
-/// preparation fails or is cancelled.</para>
+/// deleted when the last partition is disposed (the prepared replay does it after completion, failure or cancellation),
+/// and at once if partitioning fails or is cancelled.</para>
 /// </remarks>
-public sealed class DiskBackedCrimeStreamer : CrimeStreamer
+public sealed class DiskBackedReportStorage : IReportStorage
 {
     private const int ReadBuffer = 1 << 16;
+    private readonly ILogger _logger;
     private SpillStatistics? _lastSpill;
 
-    /// <summary>Creates the streamer.</summary>
-    public DiskBackedCrimeStreamer(ICrimeRecordSource source, CrimeStreamerOptions? options = null, DiskBackedOptions? diskOptions = null, ILogger? logger = null, TimeProvider? timeProvider = null)
-        : base(source, options, logger, timeProvider)
+    /// <summary>Creates the storage.</summary>
+    /// <param name="options">The options; validated and copied. The default is <see cref="DiskBackedOptions"/>' defaults.</param>
+    /// <param name="logger">Where spills are logged. The default logs nothing.</param>
+    public DiskBackedReportStorage(DiskBackedOptions? options = null, ILogger? logger = null)
     {
-        var copy = (diskOptions ?? new DiskBackedOptions()).Clone();
+        var copy = (options ?? new DiskBackedOptions()).Clone();
         copy.Validate();
-        DiskOptions = copy;
+        Options = copy;
+        _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The validated disk options (a copy).</summary>
-    public DiskBackedOptions DiskOptions { get; }
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public DiskBackedOptions Options { get; }
 
-    /// <summary>What the last preparation spilled, or <see langword="null"/> before the first.</summary>
+    /// <summary>What the last partitioning spilled, or <see langword="null"/> before the first.</summary>
     public SpillStatistics? LastSpill => Volatile.Read(ref _lastSpill);
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken)
+    public IReadOnlyList<OfficerPartition> Partition(IEnumerable<CrimeReport> reports, int officers, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(DiskOptions.TemporaryDirectory ?? Path.GetTempPath(), $"crimestreaming-{Guid.NewGuid():N}");
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(officers, 1);
+        var directory = Path.Combine(Options.TemporaryDirectory ?? Path.GetTempPath(), $"crimestreaming-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         try
         {
@@ -61,7 +67,7 @@ public sealed class DiskBackedCrimeStreamer : CrimeStreamer
 
                 buffers[report.OfficerId - 1].Add((report, sequence++));
                 buffered += EstimateBytes(report);
-                if (buffered >= DiskOptions.MemoryBudgetBytes)
+                if (buffered >= Options.MemoryBudgetBytes)
                 {
                     for (var i = 0; i < officers; i++)
                     {
@@ -84,7 +90,7 @@ public sealed class DiskBackedCrimeStreamer : CrimeStreamer
             }
 
             Volatile.Write(ref _lastSpill, new SpillStatistics(directory, runCount, bytes, spilledReports));
-            Logger.LogInformation("Spilled {Reports} reports in {Runs} runs ({Bytes} bytes) to {Directory}", spilledReports, runCount, bytes, directory);
+            _logger.LogInformation("Spilled {Reports} reports in {Runs} runs ({Bytes} bytes) to {Directory}", spilledReports, runCount, bytes, directory);
 
             var remaining = officers;
             var partitions = new OfficerPartition[officers];
@@ -223,11 +229,11 @@ public sealed class DiskBackedCrimeStreamer : CrimeStreamer
         }
         catch (IOException e)
         {
-            Logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
+            _logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
         }
         catch (UnauthorizedAccessException e)
         {
-            Logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
+            _logger.LogWarning("Could not delete the run files in {Directory}: {Message}", directory, e.Message);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Csv;
+namespace CrimeStreaming;
 
 /// <summary>Why one input row could not be turned into a <see cref="CrimeRecord"/>.</summary>
 /// <param name="Source">The file (or other source name) the row came from.</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage.Compact;
 
 /// <summary>
 /// Append-only storage of short strings as length-prefixed UTF-8 in large chunks: no object per string, so a million

@@ -1,9 +1,10 @@
+using CrimeStreaming.Storage;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 
-namespace CrimeStreaming.Tests.OutOfCore;
+namespace CrimeStreaming.Tests.Storage;
 
-public sealed class DiskBackedStreamerTests : IDisposable
+public sealed class DiskBackedStorageTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("crimestreaming-tests-").FullName;
 

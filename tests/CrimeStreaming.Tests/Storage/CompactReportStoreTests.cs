@@ -1,6 +1,8 @@
+using CrimeStreaming.Storage;
+using CrimeStreaming.Storage.Compact;
 using CrimeStreaming.Csv;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests.Storage;
 
 public class CompactReportStoreTests
 {

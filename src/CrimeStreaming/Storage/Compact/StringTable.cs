@@ -1,4 +1,4 @@
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage.Compact;
 
 /// <summary>Numbers the distinct values of low-cardinality columns; id 0 is <see langword="null"/>.</summary>
 internal sealed class StringTable

@@ -1,4 +1,4 @@
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage;
 
 /// <summary>The binary form of a report in a run file: exact, compact, no reflection.</summary>
 internal static class SpillCodec

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 
-namespace CrimeStreaming.Tests.OutOfCore;
+namespace CrimeStreaming.Tests.Generation;
 
 public class GeneratorTests
 {
@@ -19,7 +19,7 @@ public class GeneratorTests
     public void Output_parses_with_the_library_reader_with_zero_skipped_rows_and_the_requested_size(LapdSchema schema)
     {
         var csv = Generate(new LapdGeneratorOptions { Rows = 20_000, Seed = 5, Schema = schema });
-        var stats = new CsvReadStatistics();
+        var stats = new ReadStatistics();
         var records = TestData.ReadAll(csv, new CrimeCsvOptions { OnRowError = RowErrorPolicy.Throw }, stats);
 
         records.Should().HaveCount(20_000);

@@ -1,4 +1,4 @@
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage;
 
 /// <summary>What a <see cref="DiskBackedCrimeStreamer"/> preparation wrote to disk.</summary>
 /// <param name="Directory">The run files' directory (deleted when the prepared replay is disposed).</param>

@@ -1,15 +1,15 @@
-namespace CrimeStreaming.Csv;
+namespace CrimeStreaming;
 
 /// <summary>Live, thread-safe counts of what a reader did with the rows it read.</summary>
 /// <remarks>
 /// <para>Every data row read is exactly one of: skipped with a reason (<see cref="RowsSkipped"/>), dropped on its crime
-/// description before the rest of it was parsed (<see cref="RowsPrefiltered"/>, by a streamer's fast path), or parsed
+/// description before the rest of it was parsed (<see cref="RowsPrefiltered"/>, by a streamer's <see cref="DescriptionPrefilter"/>), or parsed
 /// into a record (<see cref="RowsParsed"/>). Counts are exact; the detailed <see cref="Errors"/> list keeps only the
 /// first <see cref="MaxRecordedErrors"/> errors so that a broken multi-gigabyte file cannot exhaust memory.</para>
 /// <para>When reading had to stop before the end of the input, <see cref="FatalError"/> says where and why: the rows
 /// in the lines it names were never read, so the counts do not cover the whole input.</para>
 /// </remarks>
-public sealed class CsvReadStatistics
+public sealed class ReadStatistics
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _skippedByReason = new(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ public sealed class CsvReadStatistics
 
     /// <summary>Creates empty statistics.</summary>
     /// <param name="maxRecordedErrors">How many detailed errors to keep. The default value is 1,000.</param>
-    public CsvReadStatistics(int maxRecordedErrors = 1000)
+    public ReadStatistics(int maxRecordedErrors = 1000)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxRecordedErrors);
         MaxRecordedErrors = maxRecordedErrors;
@@ -112,8 +112,8 @@ public sealed class CsvReadStatistics
         }
     }
 
-    /// <summary>Counts one row dropped on its description before being parsed.</summary>
-    internal void OnRowPrefiltered() => Interlocked.Increment(ref _rowsPrefiltered);
+    /// <summary>Counts one row dropped by a <see cref="DescriptionPrefilter"/> before being parsed.</summary>
+    public void OnRowPrefiltered() => Interlocked.Increment(ref _rowsPrefiltered);
 
     /// <summary>Adds the physical lines a reader consumed.</summary>
     internal void OnLinesRead(long lines) => Interlocked.Add(ref _linesRead, lines);

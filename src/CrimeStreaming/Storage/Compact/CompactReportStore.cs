@@ -1,4 +1,4 @@
-namespace CrimeStreaming;
+namespace CrimeStreaming.Storage.Compact;
 
 /// <summary>
 /// Holds reports for replay in about a third of the memory of <see cref="CrimeReport"/> objects: low-cardinality
