@@ -7,7 +7,7 @@ namespace CrimeStreaming.Tests.Windowing;
 /// <summary>Every window result equals a brute-force recomputation from the raw events (virtual time, seeded).</summary>
 public class WindowOracleTests
 {
-    private static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     internal sealed record Event(long OffsetMinutes, string Key, int Value)
     {
@@ -17,7 +17,7 @@ public class WindowOracleTests
     internal sealed record Case(int Interval, int Length, int Slide, Event[] Events);
 
     // Times land on batch boundaries often (multiples of the interval), and batches are often empty.
-    private static readonly Gen<Case> Cases =
+    internal static readonly Gen<Case> Cases =
         from interval in Gen.Int[1, 3]
         from length in Gen.Int[1, 8]
         from slide in Gen.Int[1, 8]
@@ -26,7 +26,7 @@ public class WindowOracleTests
         select new Case(interval, length * interval, slide * interval, events.OrderBy(e => e.OffsetMinutes).ToArray());
 
     /// <summary>Replays events on a virtual clock the way the streamer does: advance to the time, then emit.</summary>
-    private static List<TResult> Run<TResult>(Case c, Func<DStream<Event>, IObservable<TResult>> query)
+    internal static List<TResult> Run<TResult>(Case c, Func<DStream<Event>, IObservable<TResult>> query)
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<Event>();
@@ -44,7 +44,7 @@ public class WindowOracleTests
     }
 
     /// <summary>The events of the window ending at <paramref name="end"/>: batch membership by floor((t − start) / interval).</summary>
-    private static IEnumerable<Event> InWindow(Case c, DateTimeOffset end, int lengthMinutes)
+    internal static IEnumerable<Event> InWindow(Case c, DateTimeOffset end, int lengthMinutes)
     {
         var endBatch = (long)(end - Start).TotalMinutes / c.Interval; // exclusive
         var firstBatch = endBatch - (lengthMinutes / c.Interval);
@@ -57,7 +57,7 @@ public class WindowOracleTests
     private static List<KeyValuePair<string, int>> Sums(IEnumerable<Event> events) =>
         events.GroupBy(e => e.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(e => e.Value))).ToList();
 
-    private static void CheckEnds<T>(Case c, List<Batch<T>> results, int lengthMinutes)
+    internal static void CheckEnds<T>(Case c, List<Batch<T>> results, int lengthMinutes)
     {
         // One result per slide from the first slide after the origin, with [end - length, end) as the window.
         results.Should().NotBeEmpty();
