@@ -20,7 +20,7 @@ using var perBatch = stream.PerBatch().Where(s => s.Total > 0).Subscribe(s =>
 using var sixHours = stream.OverLastHours(6).Where(s => s.End.Hour == 0).Subscribe(s =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  last 6 h at {s.End:MM-dd HH:mm}: {s.Total} crimes; top areas {string.Join(", ", s.TopAreas.Select(a => $"{a.Key} {a.Count}"))}")));
 var totals = new Dictionary<string, long>();
-using var running = stream.RunningTotalsByType().Subscribe(t => totals = new Dictionary<string, long>(t.Value));
+using var running = stream.RunningTotalsByType().Subscribe(t => totals = t.Items.ToDictionary(p => p.Key, p => p.Count));
 
 var summary = await streamer.ReplayAsync(prepared, clock, reports);
 Console.WriteLine();

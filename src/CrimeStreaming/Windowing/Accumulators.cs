@@ -14,8 +14,8 @@ internal sealed class ItemsAccumulator<T> : IWindowAccumulator<IReadOnlyList<T>,
     public IReadOnlyList<T> Result() => _batches.SelectMany(b => b).ToArray();
 }
 
-/// <summary>A running sum of batch counts.</summary>
-internal sealed class SumAccumulator : IWindowAccumulator<long, long>
+/// <summary>A running sum of batch counts; the window's batch holds the sum as its one item.</summary>
+internal sealed class SumAccumulator : IWindowAccumulator<long, IReadOnlyList<long>>
 {
     private long _sum;
 
@@ -23,14 +23,17 @@ internal sealed class SumAccumulator : IWindowAccumulator<long, long>
 
     public void Remove(long batch) => _sum -= batch;
 
-    public long Result() => _sum;
+    public IReadOnlyList<long> Result() => [_sum];
 }
 
 /// <summary>Running counts per key: add a batch's counts, subtract the leaving batch's, drop keys at zero.</summary>
-internal sealed class CountsAccumulator<TKey> : IWindowAccumulator<Dictionary<TKey, long>, IReadOnlyDictionary<TKey, long>>
+internal sealed class CountsAccumulator<TKey> : IWindowAccumulator<Dictionary<TKey, long>, IReadOnlyList<KeyCount<TKey>>>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, long> _counts = new();
+
+    /// <summary>The live counts, for callers that rank them without a copy.</summary>
+    public IReadOnlyDictionary<TKey, long> Counts => _counts;
 
     public void Add(Dictionary<TKey, long> batch)
     {
@@ -53,11 +56,11 @@ internal sealed class CountsAccumulator<TKey> : IWindowAccumulator<Dictionary<TK
         }
     }
 
-    public IReadOnlyDictionary<TKey, long> Result() => new Dictionary<TKey, long>(_counts);
+    public IReadOnlyList<KeyCount<TKey>> Result() => Counting.ToKeyCounts(_counts);
 }
 
-/// <summary>Reduces all items of the window, incrementally when an inverse is given.</summary>
-internal sealed class ReduceAccumulator<T>(Func<T, T, T> reduce, Func<T, T, T>? inverse) : IWindowAccumulator<(Option<T> Value, long Count), Option<T>>
+/// <summary>Reduces all items of the window, incrementally when an inverse is given; the window's batch holds the value, or nothing when the window is empty.</summary>
+internal sealed class ReduceAccumulator<T>(Func<T, T, T> reduce, Func<T, T, T>? inverse) : IWindowAccumulator<(Option<T> Value, long Count), IReadOnlyList<T>>
 {
     private readonly Queue<(Option<T> Value, long Count)> _batches = new();
     private Option<T> _value;
@@ -109,32 +112,28 @@ internal sealed class ReduceAccumulator<T>(Func<T, T, T> reduce, Func<T, T, T>? 
         }
     }
 
-    public Option<T> Result()
+    public IReadOnlyList<T> Result()
     {
-        if (inverse is not null)
+        var result = _value;
+        if (inverse is null)
         {
-            return _value;
-        }
-
-        var result = Option<T>.None;
-        foreach (var (value, count) in _batches)
-        {
-            if (count > 0)
+            result = Option<T>.None;
+            foreach (var (value, count) in _batches)
             {
-                result = result.HasValue ? Option<T>.Some(reduce(result.Value, value.Value)) : value;
+                if (count > 0)
+                {
+                    result = result.HasValue ? Option<T>.Some(reduce(result.Value, value.Value)) : value;
+                }
             }
         }
 
-        return result;
+        return result.HasValue ? [result.Value] : [];
     }
 }
 
 /// <summary>Reduces values per key over the window, incrementally when an inverse is given; keys leave with their last item.</summary>
-internal sealed class KeyedReduceAccumulator<TKey, TValue>(
-    Func<TValue, TValue, TValue> reduce,
-    Func<TValue, TValue, TValue>? inverse,
-    Func<TKey, TValue, bool>? keep)
-    : IWindowAccumulator<Dictionary<TKey, (TValue Value, long Count)>, IReadOnlyDictionary<TKey, TValue>>
+internal sealed class KeyedReduceAccumulator<TKey, TValue>(Func<TValue, TValue, TValue> reduce, Func<TValue, TValue, TValue>? inverse)
+    : IWindowAccumulator<Dictionary<TKey, (TValue Value, long Count)>, IReadOnlyList<KeyValuePair<TKey, TValue>>>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, (TValue Value, long Count)> _state = new();
@@ -186,7 +185,7 @@ internal sealed class KeyedReduceAccumulator<TKey, TValue>(
         }
     }
 
-    public IReadOnlyDictionary<TKey, TValue> Result()
+    public IReadOnlyList<KeyValuePair<TKey, TValue>> Result()
     {
         var state = _state;
         if (inverse is null)
@@ -198,13 +197,11 @@ internal sealed class KeyedReduceAccumulator<TKey, TValue>(
             }
         }
 
-        var result = new Dictionary<TKey, TValue>(state.Count);
+        var result = new KeyValuePair<TKey, TValue>[state.Count];
+        var i = 0;
         foreach (var (key, (value, _)) in state)
         {
-            if (keep is null || keep(key, value))
-            {
-                result[key] = value;
-            }
+            result[i++] = new KeyValuePair<TKey, TValue>(key, value);
         }
 
         return result;

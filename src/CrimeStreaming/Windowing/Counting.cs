@@ -18,18 +18,30 @@ internal static class Counting
         return counts;
     }
 
-    public static IReadOnlyList<KeyCount<TKey>> Top<TKey>(IReadOnlyDictionary<TKey, long> counts, int k)
+    /// <summary>The counts as a batch's items (a snapshot: later changes to <paramref name="counts"/> do not show).</summary>
+    public static KeyCount<TKey>[] ToKeyCounts<TKey>(IReadOnlyDictionary<TKey, long> counts)
         where TKey : notnull
     {
-        var comparer = KeyComparer<TKey>();
-        var all = new List<KeyCount<TKey>>(counts.Count);
+        var result = new KeyCount<TKey>[counts.Count];
+        var i = 0;
         foreach (var (key, count) in counts)
         {
-            all.Add(new KeyCount<TKey>(key, count));
+            result[i++] = new KeyCount<TKey>(key, count);
         }
 
-        all.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : comparer.Compare(a.Key, b.Key));
-        return all.Count <= k ? all : all.GetRange(0, k);
+        return result;
+    }
+
+    public static IReadOnlyList<KeyCount<TKey>> Top<TKey>(IReadOnlyDictionary<TKey, long> counts, int k)
+        where TKey : notnull =>
+        Top(ToKeyCounts(counts), k);
+
+    /// <summary>The <paramref name="k"/> greatest counts, most frequent first, ties by key; sorts <paramref name="all"/> in place.</summary>
+    public static IReadOnlyList<KeyCount<TKey>> Top<TKey>(KeyCount<TKey>[] all, int k)
+    {
+        var comparer = KeyComparer<TKey>();
+        Array.Sort(all, (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : comparer.Compare(a.Key, b.Key));
+        return all.Length <= k ? all : all[..k];
     }
 
     public static IComparer<TKey> KeyComparer<TKey>() =>

@@ -7,8 +7,13 @@ namespace CrimeStreaming.Windowing;
 /// (<c>reports.ToDStream(TimeSpan.FromHours(1), clock.Scheduler)</c>).
 /// </summary>
 /// <remarks>
-/// "Near" defaults to the original's test: Euclidean distance below 0.02 degrees from USC (34.021861, −118.282942);
-/// pass <c>r =&gt; r.IsWithinMetres(GeoPoint.Usc, 2000)</c> for a proper radius. Unknown locations are never near.
+/// <para>"Near" defaults to the original's test: Euclidean distance below 0.02 degrees from USC (34.021861, −118.282942);
+/// pass <c>r =&gt; r.IsWithinMetres(GeoPoint.Usc, 2000)</c> for a proper radius. Unknown locations are never near.</para>
+/// <para>The counts per type (<see cref="RunningTotalsByType"/>, <see cref="CountByTypeSliding"/>) are DStreams of
+/// (type, count) pairs, to be transformed further like any DStream. The snapshots (<see cref="PerBatch"/>,
+/// <see cref="OverWindow"/>, <see cref="EventTimeSnapshots"/>) are finished reports, one <see cref="CrimeSnapshot"/> with
+/// its own bounds per batch or window: the same type whichever clock made them, so processing-time and event-time
+/// figures compare directly.</para>
 /// </remarks>
 public static class CrimeAnalyses
 {
@@ -49,7 +54,9 @@ public static class CrimeAnalyses
     }
 
     /// <summary>Running totals per crime type since the start, after every batch (the Structured Streaming job, complete mode).</summary>
-    public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> RunningTotalsByType(this DStream<CrimeReport> reports)
+    /// <remarks>One (type, count) pair per crime type seen so far; see <see cref="DStreamExtensions.RunningCount{T, TKey}"/>.
+    /// <c>.TopK(5)</c> ranks them.</remarks>
+    public static DStream<KeyCount<string>> RunningTotalsByType(this DStream<CrimeReport> reports)
     {
         ArgumentNullException.ThrowIfNull(reports);
         return reports.RunningCount(r => r.Record.CrimeDescription ?? NoDescription);
@@ -59,7 +66,10 @@ public static class CrimeAnalyses
     /// Count per crime type over a sliding window (the Flink job: 5 s sliding by 1 s, i.e. five batches sliding by one
     /// when one real second is one batch).
     /// </summary>
-    public static IObservable<Windowed<IReadOnlyDictionary<string, long>>> CountByTypeSliding(this DStream<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide)
+    /// <remarks>One batch per slide, spanning the window, with a (type, count) pair per crime type in it; see
+    /// <see cref="WindowExtensions.CountByValueAndWindow{T, TKey}"/>.</remarks>
+    /// <exception cref="ArgumentException">A duration is not a multiple of the batch interval.</exception>
+    public static DStream<KeyCount<string>> CountByTypeSliding(this DStream<CrimeReport> reports, TimeSpan windowLength, TimeSpan slide)
     {
         ArgumentNullException.ThrowIfNull(reports);
         return reports.CountByValueAndWindow(r => r.Record.CrimeDescription ?? NoDescription, windowLength, slide);

@@ -35,7 +35,7 @@ internal sealed class CrimeSnapshotAccumulator(int top) : IWindowAccumulator<Cri
         _areas.Remove(batch.Areas);
     }
 
-    public Counts Result() => new(_total, _near, Counting.Top(_types.Result(), top), Counting.Top(_areas.Result(), top));
+    public Counts Result() => new(_total, _near, Counting.Top(_types.Counts, top), Counting.Top(_areas.Counts, top));
 
     internal sealed record BatchSummary(long Total, long Near, Dictionary<string, long> Types, Dictionary<string, long> Areas);
 

@@ -7,8 +7,13 @@ namespace CrimeStreaming.Windowing;
 /// <see cref="BatchInterval"/> of the scheduler's clock, cut by time whether or not items arrived.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
-/// <remarks>Create one with <see cref="DStreamExtensions.ToDStream{T}(IObservable{T}, TimeSpan, IScheduler, DateTimeOffset?)"/>.
-/// Transformations keep the interval; a windowed stream's interval is its slide.</remarks>
+/// <remarks>
+/// <para>Create one with <see cref="DStreamExtensions.ToDStream{T}(IObservable{T}, TimeSpan, IScheduler, DateTimeOffset?)"/>.</para>
+/// <para>As in Spark, the DStream operators (counts, windows, reductions, state) return DStreams, so results keep being transformed:
+/// <c>ReduceByKeyAndWindow(…).Filter(…).Count()</c> is a <c>DStream&lt;long&gt;</c> with one count per slide.
+/// Transformations keep the interval; a windowed stream's interval is its slide. A batch's
+/// <see cref="Batch{T}.Start"/> and <see cref="Batch{T}.End"/> are the span its items describe: for a windowed stream, the window.</para>
+/// </remarks>
 public sealed class DStream<T> : IObservable<Batch<T>>
 {
     private readonly IObservable<Batch<T>> _batches;

@@ -8,17 +8,23 @@ public static partial class DStreamExtensions
     /// <summary>
     /// Keeps a state per key across batches (Spark's <c>updateStateByKey</c>): after each batch, <paramref name="update"/>
     /// is called for every key that has new items or a state, with the key's new items (possibly none) and its state;
-    /// returning <see cref="Option{T}.None"/> removes the key. Each result is the whole state after a batch.
+    /// returning <see cref="Option{T}.None"/> removes the key. Each batch of the result is the whole state after a
+    /// batch of the source: one (key, state) pair per key.
     /// </summary>
-    /// <remarks>Keys are visited in the order of the key comparer (ordinal for strings), so updates with side effects are deterministic.</remarks>
-    public static IObservable<Windowed<IReadOnlyDictionary<TKey, TState>>> UpdateStateByKey<T, TKey, TState>(
+    /// <remarks>
+    /// <para>Keys are visited, and pairs listed, in the order of the key comparer (ordinal for strings), so updates with
+    /// side effects are deterministic. With no state left, the batch is empty.</para>
+    /// <para>A result batch spans what its state summarises: from the start of the source's first batch to the end of the
+    /// batch just applied.</para>
+    /// </remarks>
+    public static DStream<KeyValuePair<TKey, TState>> UpdateStateByKey<T, TKey, TState>(
         this DStream<T> source, Func<T, TKey> keySelector, Func<TKey, IReadOnlyList<T>, Option<TState>, Option<TState>> update)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(keySelector);
         ArgumentNullException.ThrowIfNull(update);
-        return Observable.Defer(() =>
+        return source.With(Observable.Defer(() =>
         {
             var state = new SortedDictionary<TKey, TState>(Counting.KeyComparer<TKey>());
             DateTimeOffset? origin = null;
@@ -53,21 +59,27 @@ public static partial class DStreamExtensions
                     }
                 }
 
-                return new Windowed<IReadOnlyDictionary<TKey, TState>>(origin.Value, batch.End, new Dictionary<TKey, TState>(state));
+                return new Batch<KeyValuePair<TKey, TState>>(origin.Value, batch.End, state.ToArray());
             });
-        });
+        }));
     }
 
     /// <summary>
     /// Running totals per key since the stream began, reported after every batch: Spark Structured Streaming's
-    /// <c>groupBy(key).count()</c> in complete output mode.
+    /// <c>groupBy(key).count()</c> in complete output mode: one (key, count) pair per key seen so far.
     /// </summary>
-    public static IObservable<Windowed<IReadOnlyDictionary<TKey, long>>> RunningCount<T, TKey>(this DStream<T> source, Func<T, TKey> keySelector)
+    /// <remarks>
+    /// <para>Until the first item, batches are empty; after it, every key seen stays (its count never drops). Pairs come
+    /// in no particular order: use <see cref="TopK{TKey}"/> for a ranking.</para>
+    /// <para>A result batch spans what its counts summarise: from the start of the source's first batch to the end of the
+    /// batch just counted.</para>
+    /// </remarks>
+    public static DStream<KeyCount<TKey>> RunningCount<T, TKey>(this DStream<T> source, Func<T, TKey> keySelector)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(keySelector);
-        return Observable.Defer(() =>
+        return source.With(Observable.Defer(() =>
         {
             var totals = new Dictionary<TKey, long>();
             DateTimeOffset? origin = null;
@@ -80,9 +92,9 @@ public static partial class DStreamExtensions
                     totals[key] = totals.GetValueOrDefault(key) + 1;
                 }
 
-                return new Windowed<IReadOnlyDictionary<TKey, long>>(origin.Value, batch.End, new Dictionary<TKey, long>(totals));
+                return new Batch<KeyCount<TKey>>(origin.Value, batch.End, Counting.ToKeyCounts(totals));
             });
-        });
+        }));
     }
 
     /// <summary>

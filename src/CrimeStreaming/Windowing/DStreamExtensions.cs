@@ -59,31 +59,40 @@ public static partial class DStreamExtensions
         return source.With(source.Select(b => new Batch<TResult>(b.Start, b.End, transform(b.Items).ToArray())));
     }
 
-    /// <summary>The number of items of each batch (Spark's <c>count</c>).</summary>
-    public static IObservable<Windowed<long>> Count<T>(this DStream<T> source)
+    /// <summary>The number of items of each batch (Spark's <c>count</c>): a stream of one count per batch.</summary>
+    /// <remarks>Every batch gives exactly one count, with the batch's bounds; an empty batch gives 0. On a windowed
+    /// stream, that is one count per window.</remarks>
+    public static DStream<long> Count<T>(this DStream<T> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Select(b => new Windowed<long>(b.Start, b.End, b.Items.Count));
+        return source.With(source.Select(b => new Batch<long>(b.Start, b.End, [b.Items.Count])));
     }
 
-    /// <summary>How often each key occurs in each batch (Spark's <c>countByValue</c> after a <c>map</c> to the key).</summary>
-    public static IObservable<Windowed<IReadOnlyDictionary<TKey, long>>> CountByValue<T, TKey>(this DStream<T> source, Func<T, TKey> keySelector)
+    /// <summary>
+    /// How often each key occurs in each batch (Spark's <c>countByValue</c> after a <c>map</c> to the key): one
+    /// (key, count) pair per distinct key of the batch.
+    /// </summary>
+    /// <remarks>An empty batch gives an empty batch. Pairs come in no particular order: use <see cref="TopK{TKey}"/> for a ranking.</remarks>
+    public static DStream<KeyCount<TKey>> CountByValue<T, TKey>(this DStream<T> source, Func<T, TKey> keySelector)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(keySelector);
-        return source.Select(b => new Windowed<IReadOnlyDictionary<TKey, long>>(b.Start, b.End, Counting.CountKeys(b.Items, keySelector)));
+        return source.With(source.Select(b => new Batch<KeyCount<TKey>>(b.Start, b.End, Counting.ToKeyCounts(Counting.CountKeys(b.Items, keySelector)))));
     }
 
     /// <summary>
-    /// The <paramref name="k"/> most frequent keys of each result, most frequent first; equal counts are ordered by key
-    /// (ordinal for strings), so results are deterministic.
+    /// The <paramref name="k"/> greatest counts of each batch, most frequent first; equal counts are ordered by key
+    /// (ordinal for strings), so results are deterministic. Spark writes it <c>transform(rdd =&gt; rdd.sortBy(…))</c>.
     /// </summary>
-    public static IObservable<Windowed<IReadOnlyList<KeyCount<TKey>>>> TopK<TKey>(this IObservable<Windowed<IReadOnlyDictionary<TKey, long>>> source, int k)
-        where TKey : notnull
+    /// <remarks>Use it on the result of <see cref="CountByValue{T, TKey}"/>, <see cref="WindowExtensions.CountByValueAndWindow{T, TKey}"/>
+    /// or <see cref="RunningCount{T, TKey}"/>. An empty batch stays empty, a batch of fewer than <paramref name="k"/> pairs
+    /// is ranked whole, and pairs are ranked as they are (a key that occurs twice in a batch is not merged).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    public static DStream<KeyCount<TKey>> TopK<TKey>(this DStream<KeyCount<TKey>> source, int k)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        return source.Select(w => new Windowed<IReadOnlyList<KeyCount<TKey>>>(w.Start, w.End, Counting.Top(w.Value, k)));
+        return source.With(source.Select(b => new Batch<KeyCount<TKey>>(b.Start, b.End, Counting.Top(b.Items.ToArray(), k))));
     }
 }

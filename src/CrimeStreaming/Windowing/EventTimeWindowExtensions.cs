@@ -18,7 +18,12 @@ namespace CrimeStreaming.Windowing;
 /// discarded (not flushed: they are incomplete) and the error is passed on to both observers.</para>
 /// <para>Concurrent producers (officers on an accelerated clock) are serialised, so the watermark and the open windows
 /// are updated by one call at a time.</para>
-/// <para>No scheduler is involved: event time advances with the data, so results are the same on any clock.</para>
+/// <para>No scheduler is involved: event time advances with the data, so results are the same on any clock. That is
+/// also why results are an <see cref="IObservable{T}"/> of <see cref="Windowed{T}"/> values and not a
+/// <see cref="DStream{T}"/>: a window is emitted when the data moves the watermark past it, so emissions come at no
+/// interval (several at once when the watermark jumps, none while it stands still, never for windows without items),
+/// and a DStream's batch interval and scheduler would be a promise these windows cannot keep. Transform them with Rx
+/// (<c>Select</c>, <c>Where</c>).</para>
 /// <para>Extreme event times (year 1, year 9999) and far origins do not overflow: window bounds that would fall outside
 /// the calendar are clamped to <see cref="DateTimeOffset.MinValue"/> or <see cref="DateTimeOffset.MaxValue"/> (in UTC
 /// where the origin's offset cannot be kept).</para>

@@ -14,6 +14,15 @@ namespace CrimeStreaming.Windowing;
 /// </remarks>
 internal static class SlidingWindows
 {
+    /// <summary>The windows as a stream: one batch per slide, bounded by its window, holding the accumulator's result.</summary>
+    public static DStream<TItem> CreateStream<T, TBatch, TItem>(
+        DStream<T> source,
+        TimeSpan length,
+        TimeSpan slide,
+        Func<IReadOnlyList<T>, TBatch> summarize,
+        Func<IWindowAccumulator<TBatch, IReadOnlyList<TItem>>> accumulator) =>
+        source.With(Create(source, length, slide, summarize, accumulator).Select(w => new Batch<TItem>(w.Start, w.End, w.Value)), slide);
+
     public static IObservable<Windowed<TResult>> Create<T, TBatch, TResult>(
         DStream<T> source,
         TimeSpan length,

@@ -53,7 +53,7 @@ public sealed class WindowFigures : IFigureSuite
 
                 checksum += counts.Count;
             })
-            : stream.CountByValueAndWindow(x => x, TimeSpan.FromMinutes(ratio), TimeSpan.FromMinutes(1)).Subscribe(w => checksum += w.Value.Count);
+            : stream.CountByValueAndWindow(x => x, TimeSpan.FromMinutes(ratio), TimeSpan.FromMinutes(1)).Subscribe(w => checksum += w.Items.Count);
 
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();

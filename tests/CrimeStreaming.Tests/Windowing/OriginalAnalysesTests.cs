@@ -10,7 +10,7 @@ public class OriginalAnalysesTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private static async Task<(List<CrimeReport> Reports, DateTimeOffset Start, Dictionary<int, List<CrimeSnapshot>> Windows, List<CrimeSnapshot> PerBatch, List<Windowed<IReadOnlyDictionary<string, long>>> Totals)> Replay(int seed)
+    private static async Task<(List<CrimeReport> Reports, DateTimeOffset Start, Dictionary<int, List<CrimeSnapshot>> Windows, List<CrimeSnapshot> PerBatch, List<Batch<KeyCount<string>>> Totals)> Replay(int seed)
     {
         var streamer = new BasicCrimeStreamer(new CsvCrimeRecordSource(TestData.Sample2020), new CrimeStreamerOptions { Seed = seed, Officers = 4, AsFastAsPossible = true });
         using var prepared = await streamer.PrepareAsync();
@@ -20,7 +20,7 @@ public class OriginalAnalysesTests
         var reports = new List<CrimeReport>();
         var windows = new Dictionary<int, List<CrimeSnapshot>> { [1] = [], [6] = [], [12] = [] };
         var perBatch = new List<CrimeSnapshot>();
-        var totals = new List<Windowed<IReadOnlyDictionary<string, long>>>();
+        var totals = new List<Batch<KeyCount<string>>>();
         var subscriptions = new List<IDisposable> { sink.Subscribe(reports.Add), stream.PerBatch().Subscribe(perBatch.Add), stream.RunningTotalsByType().Subscribe(totals.Add) };
         foreach (var hours in windows.Keys)
         {
@@ -60,7 +60,8 @@ public class OriginalAnalysesTests
         perBatch.Should().BeEquivalentTo(windows[1], o => o.WithStrictOrdering());
         perBatch.Sum(b => b.Total).Should().Be(1958);
         perBatch.Sum(b => b.Near).Should().BeGreaterThan(0, "the sample has crimes near USC");
-        totals[^1].Value.Should().BeEquivalentTo(reports.GroupBy(r => r.Record.CrimeDescription!).ToDictionary(g => g.Key, g => (long)g.Count()));
+        totals[^1].Items.Should().BeEquivalentTo(reports.GroupBy(r => r.Record.CrimeDescription!).Select(g => new KeyCount<string>(g.Key, g.Count())));
+        totals[^1].Start.Should().Be(start, "running totals span the whole replay");
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public class OriginalAnalysesTests
         var clock = new VirtualClock(prepared.Start);
         using var sink = new ObservableCrimeSink();
         var reports = new List<CrimeReport>();
-        var windows = new List<Windowed<IReadOnlyDictionary<string, long>>>();
+        var windows = new List<Batch<KeyCount<string>>>();
         using (sink.Subscribe(reports.Add))
         using (sink.ToDStream(Hour, clock.Scheduler).CountByTypeSliding(5 * Hour, Hour).Subscribe(windows.Add))
         {
@@ -93,8 +94,8 @@ public class OriginalAnalysesTests
         {
             w.Start.Should().Be(w.End - (5 * Hour));
             var expected = reports.Where(r => r.ReportTime >= w.Start && r.ReportTime < w.End)
-                .GroupBy(r => r.Record.CrimeDescription!).ToDictionary(g => g.Key, g => (long)g.Count());
-            w.Value.Should().BeEquivalentTo(expected, "window ending {0}", w.End);
+                .GroupBy(r => r.Record.CrimeDescription!).Select(g => new KeyCount<string>(g.Key, g.Count()));
+            w.Items.Should().BeEquivalentTo(expected, "window ending {0}", w.End);
         }
     }
 

@@ -15,7 +15,7 @@ public class WindowEdgeTests
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<int>();
-        var counts = new List<Windowed<long>>();
+        var counts = new List<Batch<long>>();
         using (subject.ToDStream(Hour, clock.Scheduler).CountByWindow(TimeSpan.FromHours(3), Hour).Subscribe(counts.Add))
         {
             clock.AdvanceTo(Start.AddMinutes(30));
@@ -26,7 +26,7 @@ public class WindowEdgeTests
             subject.OnCompleted(); // in the second batch
         }
 
-        counts.Select(c => (c.End, c.Value)).Should().Equal(
+        counts.Select(c => (c.End, c.Items.Single())).Should().Equal(
             (Start + Hour, 1L),
             (Start + (2 * Hour), 3L),
             (Start + (3 * Hour), 3L), // the first of the windows after the last batch, as Spark would slide on
@@ -39,7 +39,7 @@ public class WindowEdgeTests
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<string>();
-        var windows = new List<Windowed<IReadOnlyDictionary<string, long>>>();
+        var windows = new List<Batch<KeyCount<string>>>();
         using (subject.ToDStream(Hour, clock.Scheduler).CountByValueAndWindow(s => s, TimeSpan.FromHours(6), TimeSpan.FromHours(2)).Subscribe(windows.Add))
         {
             for (var h = 0; h < 5; h++)
@@ -52,7 +52,7 @@ public class WindowEdgeTests
         }
 
         windows.Select(w => w.End).Should().Equal(Enumerable.Range(1, 5).Select(k => Start + (2 * k * Hour)), "ends at 2, 4 (regular), 6, 8, 10 h (after the last batch, before 5 + 6 h)");
-        windows[^1].Value.Should().Equal(new Dictionary<string, long> { ["even"] = 1 }, "the window [4 h, 10 h) holds only the fifth batch");
+        windows[^1].Items.Should().Equal([new KeyCount<string>("even", 1)], "the window [4 h, 10 h) holds only the fifth batch");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class WindowEdgeTests
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<int>();
-        var counts = new List<Windowed<long>>();
+        var counts = new List<Batch<long>>();
         using (subject.ToDStream(Hour, clock.Scheduler).CountByWindow(TimeSpan.FromHours(2), TimeSpan.FromHours(2)).Subscribe(counts.Add))
         {
             clock.AdvanceTo(Start.AddMinutes(30));
@@ -77,7 +77,7 @@ public class WindowEdgeTests
         var origin = new DateTimeOffset(9999, 12, 31, 20, 0, 0, TimeSpan.Zero);
         var clock = new VirtualClock(origin);
         var subject = new Subject<int>();
-        var windows = new List<Windowed<long>>();
+        var windows = new List<Batch<long>>();
         var batches = new List<Batch<int>>();
         var stream = subject.ToDStream(Hour, clock.Scheduler);
         using (stream.Subscribe(batches.Add))
@@ -93,7 +93,7 @@ public class WindowEdgeTests
         batches.Sum(b => b.Items.Count).Should().Be(2);
         batches[^1].End.Should().Be(DateTimeOffset.MaxValue);
         windows.Should().NotBeEmpty().And.OnlyContain(w => w.End <= DateTimeOffset.MaxValue);
-        windows.Max(w => w.Value).Should().Be(2);
+        windows.Max(w => w.Items.Single()).Should().Be(2);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class WindowEdgeTests
         var origin = DateTimeOffset.MinValue;
         var clock = new VirtualClock(origin);
         var subject = new Subject<int>();
-        var windows = new List<Windowed<long>>();
+        var windows = new List<Batch<long>>();
         using (subject.ToDStream(Hour, clock.Scheduler, origin).CountByWindow(TimeSpan.FromHours(12), Hour).Subscribe(windows.Add))
         {
             subject.OnNext(1);
@@ -112,7 +112,7 @@ public class WindowEdgeTests
 
         windows.Should().NotBeEmpty();
         windows[0].Start.Should().Be(DateTimeOffset.MinValue);
-        windows[0].Value.Should().Be(1);
+        windows[0].Items.Should().Equal(1L);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace CrimeStreaming.Tests.Windowing;
 /// <summary>Every window result equals a brute-force recomputation from the raw events (virtual time, seeded).</summary>
 public class WindowOracleTests
 {
-    private static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     internal sealed record Event(long OffsetMinutes, string Key, int Value)
     {
@@ -17,7 +17,7 @@ public class WindowOracleTests
     internal sealed record Case(int Interval, int Length, int Slide, Event[] Events);
 
     // Times land on batch boundaries often (multiples of the interval), and batches are often empty.
-    private static readonly Gen<Case> Cases =
+    internal static readonly Gen<Case> Cases =
         from interval in Gen.Int[1, 3]
         from length in Gen.Int[1, 8]
         from slide in Gen.Int[1, 8]
@@ -26,7 +26,7 @@ public class WindowOracleTests
         select new Case(interval, length * interval, slide * interval, events.OrderBy(e => e.OffsetMinutes).ToArray());
 
     /// <summary>Replays events on a virtual clock the way the streamer does: advance to the time, then emit.</summary>
-    private static List<TResult> Run<TResult>(Case c, Func<DStream<Event>, IObservable<TResult>> query)
+    internal static List<TResult> Run<TResult>(Case c, Func<DStream<Event>, IObservable<TResult>> query)
     {
         var clock = new VirtualClock(Start);
         var subject = new Subject<Event>();
@@ -44,14 +44,20 @@ public class WindowOracleTests
     }
 
     /// <summary>The events of the window ending at <paramref name="end"/>: batch membership by floor((t − start) / interval).</summary>
-    private static IEnumerable<Event> InWindow(Case c, DateTimeOffset end, int lengthMinutes)
+    internal static IEnumerable<Event> InWindow(Case c, DateTimeOffset end, int lengthMinutes)
     {
         var endBatch = (long)(end - Start).TotalMinutes / c.Interval; // exclusive
         var firstBatch = endBatch - (lengthMinutes / c.Interval);
         return c.Events.Where(e => e.OffsetMinutes / c.Interval >= firstBatch && e.OffsetMinutes / c.Interval < endBatch);
     }
 
-    private static void CheckEnds<T>(Case c, List<Windowed<T>> results, int lengthMinutes)
+    private static List<KeyCount<string>> Counts(IEnumerable<Event> events) =>
+        events.GroupBy(e => e.Key).Select(g => new KeyCount<string>(g.Key, g.Count())).ToList();
+
+    private static List<KeyValuePair<string, int>> Sums(IEnumerable<Event> events) =>
+        events.GroupBy(e => e.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(e => e.Value))).ToList();
+
+    internal static void CheckEnds<T>(Case c, List<Batch<T>> results, int lengthMinutes)
     {
         // One result per slide from the first slide after the origin, with [end - length, end) as the window.
         results.Should().NotBeEmpty();
@@ -71,8 +77,7 @@ public class WindowOracleTests
             CheckEnds(c, results, c.Length);
             foreach (var w in results)
             {
-                var expected = InWindow(c, w.End, c.Length).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => (long)g.Count());
-                w.Value.Should().BeEquivalentTo(expected, "window ending {0}", w.End);
+                w.Items.Should().BeEquivalentTo(Counts(InWindow(c, w.End, c.Length)), "window ending {0}", w.End);
             }
         }, iter: 300, seed: "0ZHJ7cy1Xp41");
     }
@@ -89,7 +94,7 @@ public class WindowOracleTests
             for (var i = 0; i < counts.Count; i++)
             {
                 var expected = InWindow(c, counts[i].End, c.Length).ToList();
-                counts[i].Value.Should().Be(expected.Count);
+                counts[i].Items.Should().Equal([expected.Count], "one count per window, 0 for an empty one");
                 windows[i].Items.Should().Equal(expected, "the window holds its events in arrival order");
             }
         }, iter: 300, seed: "0DdeJB8rH9N2");
@@ -102,29 +107,35 @@ public class WindowOracleTests
         {
             var incremental = Run(c, s => s.ReduceByKeyAndWindow(e => e.Key, e => e.Value, (a, b) => a + b, (a, b) => a - b, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide)));
             var recomputed = Run(c, s => s.ReduceByKeyAndWindow(e => e.Key, e => e.Value, (a, b) => a + b, null, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide)));
-            var filtered = Run(c, s => s.ReduceByKeyAndWindow(e => e.Key, e => e.Value, (a, b) => a + b, (a, b) => a - b, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide), keep: (_, v) => v > 5));
+            var filtered = Run(c, s => s.ReduceByKeyAndWindow(e => e.Key, e => e.Value, (a, b) => a + b, (a, b) => a - b, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide)).Filter(p => p.Value > 5));
+            CheckEnds(c, incremental, c.Length);
+            recomputed.Should().HaveSameCount(incremental);
+            filtered.Should().HaveSameCount(incremental);
             for (var i = 0; i < incremental.Count; i++)
             {
-                var expected = InWindow(c, incremental[i].End, c.Length).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
-                incremental[i].Value.Should().BeEquivalentTo(expected);
-                recomputed[i].Value.Should().BeEquivalentTo(expected);
-                filtered[i].Value.Should().BeEquivalentTo(expected.Where(p => p.Value > 5).ToDictionary(p => p.Key, p => p.Value));
+                var expected = Sums(InWindow(c, incremental[i].End, c.Length));
+                incremental[i].Items.Should().BeEquivalentTo(expected);
+                recomputed[i].Items.Should().BeEquivalentTo(expected);
+                filtered[i].Items.Should().BeEquivalentTo(expected.Where(p => p.Value > 5));
+                filtered[i].Start.Should().Be(incremental[i].Start, "a filter keeps the window's bounds");
             }
         }, iter: 300, seed: "0Rxv3lWm4Jf3");
     }
 
     [Fact]
-    public void ReduceByWindow_equals_refold_and_is_none_when_empty()
+    public void ReduceByWindow_equals_refold_and_is_empty_when_the_window_is()
     {
         Cases.Sample(c =>
         {
             var sums = Run(c, s => s.Map(e => e.Value).ReduceByWindow((a, b) => a + b, (a, b) => a - b, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide)));
             var maxima = Run(c, s => s.Map(e => e.Value).ReduceByWindow(Math.Max, null, TimeSpan.FromMinutes(c.Length), TimeSpan.FromMinutes(c.Slide)));
+            CheckEnds(c, sums, c.Length);
+            maxima.Should().HaveSameCount(sums);
             for (var i = 0; i < sums.Count; i++)
             {
                 var values = InWindow(c, sums[i].End, c.Length).Select(e => e.Value).ToList();
-                sums[i].Value.Should().Be(values.Count == 0 ? Option<int>.None : Option<int>.Some(values.Sum()));
-                maxima[i].Value.Should().Be(values.Count == 0 ? Option<int>.None : Option<int>.Some(values.Max()));
+                sums[i].Items.Should().Equal(values.Count == 0 ? [] : [values.Sum()], "one value per window, none for an empty one");
+                maxima[i].Items.Should().Equal(values.Count == 0 ? [] : [values.Max()]);
             }
         }, iter: 300, seed: "0Lr4qgm1b1k0");
     }
@@ -149,14 +160,15 @@ public class WindowOracleTests
                 var end = Start.AddMinutes((long)(i + 1) * c.Interval);
                 batches[i].End.Should().Be(end);
                 var inBatch = InWindow(c, end, c.Interval).ToList();
-                batches[i].Value.Should().Be(inBatch.Count);
+                batches[i].Items.Should().Equal([inBatch.Count], "one count per batch, 0 for an empty one");
 
                 var top = inBatch.GroupBy(e => e.Key).Select(g => new KeyCount<string>(g.Key, g.Count()))
                     .OrderByDescending(k => k.Count).ThenBy(k => k.Key, StringComparer.Ordinal).Take(2).ToList();
-                byValue[i].Value.Should().Equal(top);
+                byValue[i].Items.Should().Equal(top);
+                byValue[i].End.Should().Be(end);
 
-                var sofar = c.Events.Where(e => e.Time < end).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => (long)g.Count());
-                running[i].Value.Should().BeEquivalentTo(sofar);
+                running[i].Items.Should().BeEquivalentTo(Counts(c.Events.Where(e => e.Time < end)));
+                running[i].End.Should().Be(end);
                 running[i].Start.Should().Be(Start);
 
                 foreach (var key in expectedState.Keys.Union(inBatch.Select(e => e.Key)).ToList())
@@ -172,7 +184,8 @@ public class WindowOracleTests
                     }
                 }
 
-                state[i].Value.Should().BeEquivalentTo(expectedState);
+                state[i].Items.Should().Equal(expectedState.OrderBy(p => p.Key, StringComparer.Ordinal), "pairs in key order");
+                state[i].Start.Should().Be(Start);
             }
         }, iter: 200, seed: "0b5Qm3C2kEw1");
     }
