@@ -122,13 +122,13 @@ public sealed class DiskBackedReportStorage : IReportStorage
     {
         // Objects (report, record, list slot) plus the UTF-16 strings they hold.
         var r = report.Record;
-        long chars = r.DrNumber.Length + r.AreaId.Length + r.AreaName.Length + r.CrimeCode.Length
-                     + (r.ReportingDistrict?.Length ?? 0) + (r.Part?.Length ?? 0) + (r.CrimeDescription?.Length ?? 0) + (r.MoCodes?.Length ?? 0)
-                     + (r.VictimSex?.Length ?? 0) + (r.VictimDescent?.Length ?? 0) + (r.PremiseCode?.Length ?? 0) + (r.PremiseDescription?.Length ?? 0)
-                     + (r.WeaponCode?.Length ?? 0) + (r.WeaponDescription?.Length ?? 0) + (r.StatusCode?.Length ?? 0) + (r.StatusDescription?.Length ?? 0)
-                     + (r.CrimeCode1?.Length ?? 0) + (r.CrimeCode2?.Length ?? 0) + (r.CrimeCode3?.Length ?? 0) + (r.CrimeCode4?.Length ?? 0)
-                     + (r.Address?.Length ?? 0) + (r.CrossStreet?.Length ?? 0);
-        return 360 + (2 * chars) + (20 * 22);
+        long chars = 0;
+        foreach (var field in CrimeRecordFields.Text)
+        {
+            chars += field.Get(r)?.Length ?? 0;
+        }
+
+        return 360 + (2 * chars) + (20 * CrimeRecordFields.Text.Length);
     }
 
     private static (CrimeReport Report, long Sequence)[] Sorted(List<(CrimeReport Report, long Sequence)> buffer)
