@@ -2,7 +2,7 @@ using Confluent.Kafka;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>Options of <see cref="KafkaCrimeSource"/>. Validated when the source is built.</summary>
+/// <summary>Options of <see cref="KafkaCrimeSource"/>. Copied and validated (<see cref="Validate"/>) when the source is built.</summary>
 public sealed class KafkaCrimeSourceOptions
 {
     /// <summary>The cluster's bootstrap servers. Required.</summary>
@@ -56,34 +56,37 @@ public sealed class KafkaCrimeSourceOptions
     /// <remarks>Automatic offset storing stays off: offsets are stored only after a report was processed.</remarks>
     public Action<ConsumerConfig>? Configure { get; set; }
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        var errors = new OptionErrors(nameof(KafkaCrimeSourceOptions));
+        errors.Required(nameof(BootstrapServers), BootstrapServers);
+        errors.Required(nameof(Topic), Topic);
+        errors.Required(nameof(GroupId), GroupId);
+        if (!Enum.IsDefined(AutoOffsetReset))
         {
-            throw new ArgumentException("BootstrapServers is required.", nameof(BootstrapServers));
-        }
-
-        if (string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(GroupId))
-        {
-            throw new ArgumentException("Topic and GroupId are required.");
+            errors.Add(nameof(AutoOffsetReset), $"must be one of {string.Join(", ", Enum.GetNames<AutoOffsetReset>())}, not {AutoOffsetReset}.");
         }
 
         if (MaxReports is < 1)
         {
-            throw new ArgumentException("MaxReports must be positive.", nameof(MaxReports));
+            errors.Add(nameof(MaxReports), $"must be at least 1 (or null for no limit), not {MaxReports}.");
         }
 
         if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
         {
-            throw new ArgumentException("IdleTimeout must be positive.", nameof(IdleTimeout));
+            errors.Add(nameof(IdleTimeout), $"must be positive (or null to wait for ever), not {idle}.");
         }
 
-        if (CommitInterval <= TimeSpan.Zero || SessionTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("CommitInterval and SessionTimeout must be positive.");
-        }
+        // auto.commit.interval.ms and session.timeout.ms are ints of milliseconds.
+        errors.Positive(nameof(CommitInterval), CommitInterval, TimeSpan.FromMilliseconds(int.MaxValue));
+        errors.Positive(nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMilliseconds(int.MaxValue));
+        errors.ThrowIfAny();
     }
+
+    /// <summary>A copy of these options; <see cref="Configure"/> is shared.</summary>
+    public KafkaCrimeSourceOptions Clone() => (KafkaCrimeSourceOptions)MemberwiseClone();
 
     internal ConsumerConfig ToConfig()
     {

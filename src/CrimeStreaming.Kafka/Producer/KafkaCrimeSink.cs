@@ -35,9 +35,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private long _failed;
 
     /// <summary>Creates the sink and its producer.</summary>
+    /// <param name="options">The options; copied and validated.</param>
+    /// <param name="logger">Where to log; the default logs nothing.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaCrimeSink(KafkaCrimeSinkOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         KafkaNative.EnsureLoaded();
         _options = options;
@@ -57,6 +61,9 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
 
     /// <summary>The topic.</summary>
     public string Topic => _options.Topic;
+
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public KafkaCrimeSinkOptions Options => _options;
 
     /// <summary>The delivery counts so far.</summary>
     public KafkaDeliverySummary Summary
