@@ -291,7 +291,7 @@ public sealed class KafkaWindowAnalyser
             }
             else
             {
-                var report = CrimeReportJson.Deserialize(result.Message.Value);
+                var report = _options.Deserializer.DeserializeReport(result);
                 var lateBefore = aggregator.LateCount;
                 var replayedBefore = aggregator.Replayed;
                 if (aggregator.Add(report, offset, shard, closed))

@@ -73,6 +73,16 @@ public sealed class KafkaWindowAnalyserOptions
     public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Reads a report from a message value of <see cref="Topic"/>. The default value is
+    /// <see cref="CrimeReportJsonSerializer.Instance"/> (<see cref="CrimeReportJson"/>), matching
+    /// <see cref="KafkaCrimeSinkOptions.Serializer"/>'s default.
+    /// </summary>
+    /// <remarks>Called on the instance's consumer thread, with the topic and the message's headers in its context. A
+    /// message it throws on (or returns <see langword="null"/> for) is not a report: skipped and counted in
+    /// <see cref="KafkaAnalysisSummary.Invalid"/>.</remarks>
+    public IDeserializer<CrimeReport> Deserializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
+    /// <summary>
     /// Last word on every client's configuration (consumer, producer and admin client alike): security settings, for
     /// instance. The default value is <see langword="null"/>.
     /// </summary>
@@ -126,13 +136,17 @@ public sealed class KafkaWindowAnalyserOptions
         }
 
         errors.Positive(nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
+        if (Deserializer is null)
+        {
+            errors.Add(nameof(Deserializer), "is required, not null.");
+        }
 
         errors.ThrowIfAny();
     }
 
     /// <summary>
-    /// A copy of these options; <see cref="WindowHours"/> is copied too, <see cref="IsNear"/> and
-    /// <see cref="Configure"/> are shared.
+    /// A copy of these options; <see cref="WindowHours"/> is copied too, <see cref="IsNear"/>, <see cref="Deserializer"/>
+    /// and <see cref="Configure"/> are shared.
     /// </summary>
     public KafkaWindowAnalyserOptions Clone()
     {

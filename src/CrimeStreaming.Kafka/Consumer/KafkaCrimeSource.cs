@@ -248,7 +248,7 @@ public sealed class KafkaCrimeSource
                 CrimeReport report;
                 try
                 {
-                    report = CrimeReportJson.Deserialize(result.Message.Value);
+                    report = _options.Deserializer.DeserializeReport(result);
                 }
                 catch (FormatException e)
                 {

@@ -52,6 +52,16 @@ public sealed class KafkaCrimeSourceOptions
     /// <summary>Group session timeout: how long a dead consumer keeps its partitions. The default value is 6 seconds.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// Reads a report from a message value. The default value is <see cref="CrimeReportJsonSerializer.Instance"/>
+    /// (<see cref="CrimeReportJson"/>), matching <see cref="KafkaCrimeSinkOptions.Serializer"/>'s default.
+    /// </summary>
+    /// <remarks>Called on the consumer's thread, with the topic and the message's headers in its context;
+    /// <c>isNull</c> is true for a message without a value. A message it throws on (or returns <see langword="null"/>
+    /// for) is not a report: skipped, counted in <see cref="KafkaConsumeSummary.Invalid"/> and passed to
+    /// <see cref="KafkaCrimeSource.InvalidMessage"/> with the exception's message as the reason.</remarks>
+    public IDeserializer<CrimeReport> Deserializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
     /// <summary>Last word on the consumer configuration. The default value is <see langword="null"/>.</summary>
     /// <remarks>Automatic offset storing stays off: offsets are stored only after a report was processed.</remarks>
     public Action<ConsumerConfig>? Configure { get; set; }
@@ -82,10 +92,15 @@ public sealed class KafkaCrimeSourceOptions
         // auto.commit.interval.ms and session.timeout.ms are ints of milliseconds.
         errors.Positive(nameof(CommitInterval), CommitInterval, TimeSpan.FromMilliseconds(int.MaxValue));
         errors.Positive(nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMilliseconds(int.MaxValue));
+        if (Deserializer is null)
+        {
+            errors.Add(nameof(Deserializer), "is required, not null.");
+        }
+
         errors.ThrowIfAny();
     }
 
-    /// <summary>A copy of these options; <see cref="Configure"/> is shared.</summary>
+    /// <summary>A copy of these options; <see cref="Deserializer"/> and <see cref="Configure"/> are shared.</summary>
     public KafkaCrimeSourceOptions Clone() => (KafkaCrimeSourceOptions)MemberwiseClone();
 
     internal ConsumerConfig ToConfig()

@@ -42,6 +42,16 @@ public sealed class KafkaCrimeSinkOptions
     /// </summary>
     public bool WriteEndOfStream { get; set; } = true;
 
+    /// <summary>
+    /// Turns a report into the message value. The default value is <see cref="CrimeReportJsonSerializer.Instance"/>
+    /// (<see cref="CrimeReportJson"/>); readers need the matching deserializer
+    /// (<see cref="KafkaCrimeSourceOptions.Deserializer"/>, <see cref="KafkaWindowAnalyserOptions.Deserializer"/>).
+    /// </summary>
+    /// <remarks>Called on the replay's thread for each report, with the topic and the message's headers in its context.
+    /// A serializer that throws fails the delivery of that report (<see cref="ErrorCode.Local_ValueSerialization"/>),
+    /// as a Confluent.Kafka producer does, not the replay.</remarks>
+    public ISerializer<CrimeReport> Serializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
     /// <summary>Last word on the producer configuration (security settings for a real cluster…). The default value is <see langword="null"/>.</summary>
     /// <remarks>Idempotence and <c>acks=all</c> are set before this runs; turning them off gives up the no-duplicate, no-loss guarantees.</remarks>
     public Action<ProducerConfig>? Configure { get; set; }
@@ -81,10 +91,15 @@ public sealed class KafkaCrimeSinkOptions
             errors.Add(nameof(Shard), $"must be i/k with 1 <= i <= k, not {Shard.Index}/{Shard.Count}.");
         }
 
+        if (Serializer is null)
+        {
+            errors.Add(nameof(Serializer), "is required, not null.");
+        }
+
         errors.ThrowIfAny();
     }
 
-    /// <summary>A copy of these options; <see cref="ConsumerLagLimit"/> is copied too, <see cref="Configure"/> is shared.</summary>
+    /// <summary>A copy of these options; <see cref="ConsumerLagLimit"/> is copied too, <see cref="Serializer"/> and <see cref="Configure"/> are shared.</summary>
     public KafkaCrimeSinkOptions Clone()
     {
         var copy = (KafkaCrimeSinkOptions)MemberwiseClone();

@@ -6,8 +6,13 @@ namespace CrimeStreaming.Kafka.Tests.Unit;
 public class KafkaCrimeSourceOptionsTests
 {
     [Fact]
-    public void The_defaults_with_bootstrap_servers_are_valid() =>
-        FluentActions.Invoking(new KafkaCrimeSourceOptions { BootstrapServers = "127.0.0.1:9092" }.Validate).Should().NotThrow();
+    public void The_defaults_with_bootstrap_servers_are_valid_and_use_the_JSON_codec()
+    {
+        var options = new KafkaCrimeSourceOptions { BootstrapServers = "127.0.0.1:9092" };
+
+        FluentActions.Invoking(options.Validate).Should().NotThrow();
+        options.Deserializer.Should().BeSameAs(CrimeReportJsonSerializer.Instance);
+    }
 
     [Fact]
     public void Every_invalid_property_is_reported_at_once_by_name_with_its_value()
@@ -22,6 +27,7 @@ public class KafkaCrimeSourceOptionsTests
             IdleTimeout = TimeSpan.FromSeconds(-3),
             CommitInterval = TimeSpan.Zero,
             SessionTimeout = TimeSpan.FromDays(30),
+            Deserializer = null!,
         };
 
         var e = FluentActions.Invoking(options.Validate).Should().Throw<InvalidOptionsException>().Which;
@@ -35,9 +41,10 @@ public class KafkaCrimeSourceOptionsTests
             new OptionError("MaxReports", "must be at least 1 (or null for no limit), not 0."),
             new OptionError("IdleTimeout", "must be positive (or null to wait for ever), not -00:00:03."),
             new OptionError("CommitInterval", "must be positive and at most 24.20:31:23.6470000, not 00:00:00."),
-            new OptionError("SessionTimeout", "must be positive and at most 24.20:31:23.6470000, not 30.00:00:00."));
+            new OptionError("SessionTimeout", "must be positive and at most 24.20:31:23.6470000, not 30.00:00:00."),
+            new OptionError("Deserializer", "is required, not null."));
         e.ParamName.Should().Be("BootstrapServers");
-        e.Message.Should().Contain("KafkaCrimeSourceOptions has 8 invalid properties");
+        e.Message.Should().Contain("KafkaCrimeSourceOptions has 9 invalid properties");
     }
 
     [Fact]
@@ -56,10 +63,12 @@ public class KafkaCrimeSourceOptionsTests
 
         options.GroupId = "second";
         options.MaxReports = 0;
+        options.Deserializer = null!;
 
         source.Options.Should().NotBeSameAs(options);
         source.Options.GroupId.Should().Be("first");
         source.Options.MaxReports.Should().Be(10);
+        source.Options.Deserializer.Should().BeSameAs(CrimeReportJsonSerializer.Instance);
         source.Options.Configure.Should().BeSameAs(configure, "delegates are kept as they are");
     }
 }

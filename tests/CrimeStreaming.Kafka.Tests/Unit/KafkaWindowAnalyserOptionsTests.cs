@@ -4,8 +4,13 @@ namespace CrimeStreaming.Kafka.Tests.Unit;
 public class KafkaWindowAnalyserOptionsTests
 {
     [Fact]
-    public void The_defaults_with_bootstrap_servers_are_valid() =>
-        FluentActions.Invoking(new KafkaWindowAnalyserOptions { BootstrapServers = "127.0.0.1:9092" }.Validate).Should().NotThrow();
+    public void The_defaults_with_bootstrap_servers_are_valid_and_use_the_JSON_codec()
+    {
+        var options = new KafkaWindowAnalyserOptions { BootstrapServers = "127.0.0.1:9092" };
+
+        FluentActions.Invoking(options.Validate).Should().NotThrow();
+        options.Deserializer.Should().BeSameAs(CrimeReportJsonSerializer.Instance);
+    }
 
     [Fact]
     public void Every_invalid_property_is_reported_at_once_by_name_with_its_value()
@@ -24,6 +29,7 @@ public class KafkaWindowAnalyserOptionsTests
             Top = 0,
             IsNear = null!,
             RestoreTimeout = TimeSpan.FromHours(2),
+            Deserializer = null!,
         };
 
         var e = FluentActions.Invoking(options.Validate).Should().Throw<InvalidOptionsException>().Which;
@@ -41,7 +47,8 @@ public class KafkaWindowAnalyserOptionsTests
             new OptionError("WindowHours", "must hold lengths from 1 to 8,784 hours (a year), not 0, 9000."),
             new OptionError("Top", "must be at least 1, not 0."),
             new OptionError("IsNear", "is required, not null."),
-            new OptionError("RestoreTimeout", "must be positive and at most 01:00:00, not 02:00:00."));
+            new OptionError("RestoreTimeout", "must be positive and at most 01:00:00, not 02:00:00."),
+            new OptionError("Deserializer", "is required, not null."));
         e.ParamName.Should().Be("BootstrapServers");
     }
 
@@ -68,6 +75,7 @@ public class KafkaWindowAnalyserOptionsTests
 
         copy.WindowHours.Should().Equal(1, 6);
         copy.IsNear.Should().BeSameAs(near);
+        copy.Deserializer.Should().BeSameAs(options.Deserializer);
     }
 
     [Fact]
