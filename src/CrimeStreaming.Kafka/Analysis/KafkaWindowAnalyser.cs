@@ -51,12 +51,14 @@ public sealed class KafkaWindowAnalyser
     private volatile Error? _deliveryError;
 
     /// <summary>Creates an instance; <see cref="RunAsync(CancellationToken)"/> starts it.</summary>
-    /// <param name="options">Bootstrap servers, topics, group, windows.</param>
+    /// <param name="options">Bootstrap servers, topics, group, windows; copied and validated.</param>
     /// <param name="logger">Where to log; the default logs nothing.</param>
     /// <param name="timeProvider">The wall clock for idleness and commit intervals. The default value is <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaWindowAnalyser(KafkaWindowAnalyserOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
@@ -70,6 +72,9 @@ public sealed class KafkaWindowAnalyser
     /// reports are missing from the results. Bound the replay's lead with <see cref="KafkaCrimeSinkOptions.ConsumerLagLimit"/>.
     /// </summary>
     public event Action<LostMessages>? MessagesLost;
+
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public KafkaWindowAnalyserOptions Options => _options;
 
     /// <summary>This instance's name on the results topic (the key of its messages).</summary>
     public string InstanceId { get; }
@@ -286,7 +291,7 @@ public sealed class KafkaWindowAnalyser
             }
             else
             {
-                var report = CrimeReportJson.Deserialize(result.Message.Value);
+                var report = _options.Deserializer.DeserializeReport(result);
                 var lateBefore = aggregator.LateCount;
                 var replayedBefore = aggregator.Replayed;
                 if (aggregator.Add(report, offset, shard, closed))

@@ -1,9 +1,10 @@
+using System.Globalization;
 using Confluent.Kafka;
 using CrimeStreaming.Windowing;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>Options of <see cref="KafkaWindowAnalyser"/> and <see cref="KafkaWindowResults"/>. Validated when they are built.</summary>
+/// <summary>Options of <see cref="KafkaWindowAnalyser"/> and <see cref="KafkaWindowResults"/>. Copied and validated (<see cref="Validate"/>) when they are built.</summary>
 public sealed class KafkaWindowAnalyserOptions
 {
     /// <summary>The cluster's bootstrap servers. Required.</summary>
@@ -72,60 +73,90 @@ public sealed class KafkaWindowAnalyserOptions
     public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Reads a report from a message value of <see cref="Topic"/>. The default value is
+    /// <see cref="CrimeReportJsonSerializer.Instance"/> (<see cref="CrimeReportJson"/>), matching
+    /// <see cref="KafkaCrimeSinkOptions.Serializer"/>'s default.
+    /// </summary>
+    /// <remarks>Called on the instance's consumer thread, with the topic and the message's headers in its context. A
+    /// message it throws on (or returns <see langword="null"/> for) is not a report: skipped and counted in
+    /// <see cref="KafkaAnalysisSummary.Invalid"/>.</remarks>
+    public IDeserializer<CrimeReport> Deserializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
+    /// <summary>
     /// Last word on every client's configuration (consumer, producer and admin client alike): security settings, for
     /// instance. The default value is <see langword="null"/>.
     /// </summary>
     public Action<ClientConfig>? Configure { get; set; }
 
-    /// <summary>Checks the options, reporting every problem at once.</summary>
-    /// <exception cref="ArgumentException">Lists every invalid option.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        var errors = new OptionErrors(nameof(KafkaWindowAnalyserOptions));
+        errors.Required(nameof(BootstrapServers), BootstrapServers);
+        errors.Required(nameof(Topic), Topic);
+        errors.Required(nameof(ResultsTopic), ResultsTopic);
+        if (!string.IsNullOrWhiteSpace(ResultsTopic) && ResultsTopic == Topic)
         {
-            errors.Add("BootstrapServers is required.");
+            errors.Add(nameof(ResultsTopic), $"must differ from Topic, not \"{ResultsTopic}\" (the same).");
         }
 
-        if (string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(ResultsTopic) || string.IsNullOrWhiteSpace(GroupId))
+        errors.Required(nameof(GroupId), GroupId);
+        if (AllowedDisorder < TimeSpan.Zero || AllowedDisorder > MaxLength)
         {
-            errors.Add("Topic, ResultsTopic and GroupId are required.");
-        }
-        else if (Topic == ResultsTopic)
-        {
-            errors.Add("ResultsTopic must differ from Topic.");
+            errors.Add(nameof(AllowedDisorder), string.Create(CultureInfo.InvariantCulture, $"must be from 0 to {MaxLength.TotalDays:N0} days, not {AllowedDisorder}."));
         }
 
-        if (AllowedDisorder < TimeSpan.Zero || AllowedDisorder > TimeSpan.FromDays(366))
+        errors.Positive(nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(60));
+        errors.Positive(nameof(CommitInterval), CommitInterval, TimeSpan.FromMinutes(1));
+        errors.Positive(nameof(UnreachableTimeout), UnreachableTimeout, TimeSpan.FromHours(1));
+        errors.Positive(nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMinutes(5));
+        var maxHours = (int)MaxLength.TotalHours;
+        if (WindowHours is null)
         {
-            errors.Add($"AllowedDisorder must be between 0 and 366 days (was {AllowedDisorder}).");
+            errors.Add(nameof(WindowHours), "is required, not null.");
         }
-
-        Check(errors, nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(60));
-        Check(errors, nameof(CommitInterval), CommitInterval, TimeSpan.FromMinutes(1));
-        Check(errors, nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMinutes(5));
-        Check(errors, nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
-        Check(errors, nameof(UnreachableTimeout), UnreachableTimeout, TimeSpan.FromHours(1));
-        if (WindowHours is null || WindowHours.Count == 0 || WindowHours.Any(h => h < 1 || h > 24 * 366))
+        else if (WindowHours.Count == 0)
         {
-            errors.Add("WindowHours needs at least one length, each from 1 hour to a year.");
+            errors.Add(nameof(WindowHours), "must hold at least one window length, not none.");
+        }
+        else if (WindowHours.Any(h => h < 1 || h > maxHours))
+        {
+            errors.Add(nameof(WindowHours), string.Create(CultureInfo.InvariantCulture, $"must hold lengths from 1 to {maxHours:N0} hours (a year), not {string.Join(", ", WindowHours.Where(h => h < 1 || h > maxHours))}."));
         }
 
         if (Top < 1)
         {
-            errors.Add($"Top must be at least 1 (was {Top}).");
+            errors.Add(nameof(Top), $"must be at least 1, not {Top}.");
         }
 
         if (IsNear is null)
         {
-            errors.Add("IsNear is required.");
+            errors.Add(nameof(IsNear), "is required, not null.");
         }
 
-        if (errors.Count > 0)
+        errors.Positive(nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
+        if (Deserializer is null)
         {
-            throw new ArgumentException("Invalid KafkaWindowAnalyserOptions: " + string.Join(" ", errors));
+            errors.Add(nameof(Deserializer), "is required, not null.");
         }
+
+        errors.ThrowIfAny();
     }
+
+    /// <summary>
+    /// A copy of these options; <see cref="WindowHours"/> is copied too, <see cref="IsNear"/>, <see cref="Deserializer"/>
+    /// and <see cref="Configure"/> are shared.
+    /// </summary>
+    public KafkaWindowAnalyserOptions Clone()
+    {
+        var copy = (KafkaWindowAnalyserOptions)MemberwiseClone();
+        copy.WindowHours = WindowHours?.ToArray()!;
+        return copy;
+    }
+
+    /// <summary>The longest <see cref="AllowedDisorder"/> and window length: 366 days.</summary>
+    private static TimeSpan MaxLength => TimeSpan.FromDays(366);
 
     internal T Apply<T>(T config)
         where T : ClientConfig
@@ -133,13 +164,5 @@ public sealed class KafkaWindowAnalyserOptions
         config.BootstrapServers = BootstrapServers;
         Configure?.Invoke(config);
         return config;
-    }
-
-    private static void Check(List<string> errors, string name, TimeSpan value, TimeSpan max)
-    {
-        if (value <= TimeSpan.Zero || value > max)
-        {
-            errors.Add($"{name} must be positive and at most {max} (was {value}).");
-        }
     }
 }

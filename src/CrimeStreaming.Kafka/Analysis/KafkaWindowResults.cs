@@ -28,8 +28,9 @@ public sealed class KafkaWindowResults : IDisposable
     private long _messages;
 
     /// <summary>Creates a reader of the results topic.</summary>
-    /// <param name="options">The analysers' options: bootstrap servers, topics, windows.</param>
+    /// <param name="options">The analysers' options: bootstrap servers, topics, windows; copied and validated.</param>
     /// <param name="logger">Where to log; the default logs nothing.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger = null)
         : this(options, logger, followOnly: false, partitionCount: null)
     {
@@ -43,12 +44,16 @@ public sealed class KafkaWindowResults : IDisposable
     internal KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger, bool followOnly, int? partitionCount)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _followOnly = followOnly;
         _partitionCount = partitionCount;
     }
+
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public KafkaWindowAnalyserOptions Options => _options;
 
     /// <summary>Raised for every global window, in canonical order (window end, then length), on the reading thread.</summary>
     public event Action<GlobalWindowResult>? WindowEmitted;

@@ -35,13 +35,20 @@ public sealed class KafkaCrimeSource
     private LogStartGuard? _guard;
 
     /// <summary>Creates the source; nothing connects until it is read.</summary>
+    /// <param name="options">The options; copied and validated.</param>
+    /// <param name="logger">Where to log; the default logs nothing.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaCrimeSource(KafkaCrimeSourceOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public KafkaCrimeSourceOptions Options => _options;
 
     /// <summary>Raised for each message that is not a crime report.</summary>
     public event Action<InvalidMessage>? InvalidMessage;
@@ -241,7 +248,7 @@ public sealed class KafkaCrimeSource
                 CrimeReport report;
                 try
                 {
-                    report = CrimeReportJson.Deserialize(result.Message.Value);
+                    report = _options.Deserializer.DeserializeReport(result);
                 }
                 catch (FormatException e)
                 {

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>Options of <see cref="KafkaCrimeSource"/>. Validated when the source is built.</summary>
+/// <summary>Options of <see cref="KafkaCrimeSource"/>. Copied and validated (<see cref="Validate"/>) when the source is built.</summary>
 public sealed class KafkaCrimeSourceOptions
 {
     /// <summary>The cluster's bootstrap servers. Required.</summary>
@@ -52,38 +52,56 @@ public sealed class KafkaCrimeSourceOptions
     /// <summary>Group session timeout: how long a dead consumer keeps its partitions. The default value is 6 seconds.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// Reads a report from a message value. The default value is <see cref="CrimeReportJsonSerializer.Instance"/>
+    /// (<see cref="CrimeReportJson"/>), matching <see cref="KafkaCrimeSinkOptions.Serializer"/>'s default.
+    /// </summary>
+    /// <remarks>Called on the consumer's thread, with the topic and the message's headers in its context;
+    /// <c>isNull</c> is true for a message without a value. A message it throws on (or returns <see langword="null"/>
+    /// for) is not a report: skipped, counted in <see cref="KafkaConsumeSummary.Invalid"/> and passed to
+    /// <see cref="KafkaCrimeSource.InvalidMessage"/> with the exception's message as the reason.</remarks>
+    public IDeserializer<CrimeReport> Deserializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
     /// <summary>Last word on the consumer configuration. The default value is <see langword="null"/>.</summary>
     /// <remarks>Automatic offset storing stays off: offsets are stored only after a report was processed.</remarks>
     public Action<ConsumerConfig>? Configure { get; set; }
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        var errors = new OptionErrors(nameof(KafkaCrimeSourceOptions));
+        errors.Required(nameof(BootstrapServers), BootstrapServers);
+        errors.Required(nameof(Topic), Topic);
+        errors.Required(nameof(GroupId), GroupId);
+        if (!Enum.IsDefined(AutoOffsetReset))
         {
-            throw new ArgumentException("BootstrapServers is required.", nameof(BootstrapServers));
-        }
-
-        if (string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(GroupId))
-        {
-            throw new ArgumentException("Topic and GroupId are required.");
+            errors.Add(nameof(AutoOffsetReset), $"must be one of {string.Join(", ", Enum.GetNames<AutoOffsetReset>())}, not {AutoOffsetReset}.");
         }
 
         if (MaxReports is < 1)
         {
-            throw new ArgumentException("MaxReports must be positive.", nameof(MaxReports));
+            errors.Add(nameof(MaxReports), $"must be at least 1 (or null for no limit), not {MaxReports}.");
         }
 
         if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
         {
-            throw new ArgumentException("IdleTimeout must be positive.", nameof(IdleTimeout));
+            errors.Add(nameof(IdleTimeout), $"must be positive (or null to wait for ever), not {idle}.");
         }
 
-        if (CommitInterval <= TimeSpan.Zero || SessionTimeout <= TimeSpan.Zero)
+        // auto.commit.interval.ms and session.timeout.ms are ints of milliseconds.
+        errors.Positive(nameof(CommitInterval), CommitInterval, TimeSpan.FromMilliseconds(int.MaxValue));
+        errors.Positive(nameof(SessionTimeout), SessionTimeout, TimeSpan.FromMilliseconds(int.MaxValue));
+        if (Deserializer is null)
         {
-            throw new ArgumentException("CommitInterval and SessionTimeout must be positive.");
+            errors.Add(nameof(Deserializer), "is required, not null.");
         }
+
+        errors.ThrowIfAny();
     }
+
+    /// <summary>A copy of these options; <see cref="Deserializer"/> and <see cref="Configure"/> are shared.</summary>
+    public KafkaCrimeSourceOptions Clone() => (KafkaCrimeSourceOptions)MemberwiseClone();
 
     internal ConsumerConfig ToConfig()
     {

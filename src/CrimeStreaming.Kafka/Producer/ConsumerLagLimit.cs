@@ -29,21 +29,27 @@ public sealed class ConsumerLagLimit
     /// <summary>How often the lag is measured. The default value is 20 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    internal IEnumerable<string> Errors()
+    /// <summary>A copy of this limit.</summary>
+    public ConsumerLagLimit Clone() => (ConsumerLagLimit)MemberwiseClone();
+
+    /// <summary>The invalid properties, named <paramref name="path"/>.<c>Property</c> (the sink reports them with its own options).</summary>
+    internal IEnumerable<OptionError> Errors(string path)
     {
         if (string.IsNullOrWhiteSpace(GroupId))
         {
-            yield return "ConsumerLagLimit.GroupId is required.";
+            yield return new OptionError($"{path}.{nameof(GroupId)}", OptionErrors.RequiredMessage(GroupId));
         }
 
         if (MaxMessagesPerPartition < 1)
         {
-            yield return $"ConsumerLagLimit.MaxMessagesPerPartition must be at least 1 (was {MaxMessagesPerPartition}).";
+            yield return new OptionError($"{path}.{nameof(MaxMessagesPerPartition)}", $"must be at least 1, not {MaxMessagesPerPartition}.");
         }
 
-        if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
+        if (PollInterval <= TimeSpan.Zero || PollInterval > MaxPollInterval)
         {
-            yield return $"ConsumerLagLimit.PollInterval must be between 0 and 1 minute (was {PollInterval}).";
+            yield return new OptionError($"{path}.{nameof(PollInterval)}", $"must be positive and at most {MaxPollInterval}, not {PollInterval}.");
         }
     }
+
+    private static TimeSpan MaxPollInterval => TimeSpan.FromMinutes(1);
 }

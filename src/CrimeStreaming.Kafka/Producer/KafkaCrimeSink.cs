@@ -13,7 +13,8 @@ namespace CrimeStreaming.Kafka;
 /// </summary>
 /// <remarks>
 /// <para>Message key = the officer id (UTF-8 decimal), so each officer's reports land on one partition in the order the
-/// officer emitted them; message timestamp = the simulated report time; value = <see cref="CrimeReportJson"/>.</para>
+/// officer emitted them; message timestamp = the simulated report time; value = the report as
+/// <see cref="KafkaCrimeSinkOptions.Serializer"/> writes it (<see cref="CrimeReportJson"/> by default).</para>
 /// <para>Every delivery failure is counted in <see cref="Summary"/>, kept with its report (up to
 /// <see cref="KafkaCrimeSinkOptions.MaxRecordedFailures"/>), logged, and raised through <see cref="DeliveryFailed"/>.
 /// <see cref="CompleteAsync"/> flushes, so after it every report is delivered or failed unless the flush timed out.</para>
@@ -35,9 +36,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private long _failed;
 
     /// <summary>Creates the sink and its producer.</summary>
+    /// <param name="options">The options; copied and validated.</param>
+    /// <param name="logger">Where to log; the default logs nothing.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaCrimeSink(KafkaCrimeSinkOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         KafkaNative.EnsureLoaded();
         _options = options;
@@ -57,6 +62,9 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
 
     /// <summary>The topic.</summary>
     public string Topic => _options.Topic;
+
+    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    public KafkaCrimeSinkOptions Options => _options;
 
     /// <summary>The delivery counts so far.</summary>
     public KafkaDeliverySummary Summary
@@ -102,12 +110,27 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
 
     private void Produce(CrimeReport report, CancellationToken cancellationToken)
     {
+        // A custom serializer gets headers it may add to, as Confluent.Kafka's producer gives it; the JSON codec needs none.
+        var headers = _options.Shard.Count > 1 ? ShardHeader.For(_options.Shard) : _options.Serializer is CrimeReportJsonSerializer ? null : [];
+        byte[] value;
+        try
+        {
+            value = _options.Serializer.Serialize(report, new SerializationContext(MessageComponentType.Value, _options.Topic, headers));
+        }
+        catch (Exception e)
+        {
+            // As Confluent.Kafka's producer reports it (Local_ValueSerialization): a failed delivery of this report, not of the run.
+            Interlocked.Increment(ref _produced);
+            RecordFailure(new DeliveryFailure(report, ErrorCode.Local_ValueSerialization, $"{e.GetType().Name}: {e.Message}"));
+            return;
+        }
+
         var message = new Message<byte[], byte[]>
         {
             Key = report.OfficerId < OfficerKeys.Length ? OfficerKeys[report.OfficerId] : Encoding.UTF8.GetBytes(report.OfficerId.ToString(CultureInfo.InvariantCulture)),
-            Value = CrimeReportJson.Serialize(report),
+            Value = value,
             Timestamp = new Timestamp(report.ReportTime),
-            Headers = _options.Shard.Count > 1 ? ShardHeader.For(_options.Shard) : null,
+            Headers = headers,
         };
         while (true)
         {

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>Options of <see cref="KafkaCrimeSink"/>. Validated when the sink is built.</summary>
+/// <summary>Options of <see cref="KafkaCrimeSink"/>. Copied and validated (<see cref="Validate"/>) when the sink is built.</summary>
 public sealed class KafkaCrimeSinkOptions
 {
     /// <summary>The cluster's bootstrap servers, e.g. <c>broker1:9092,broker2:9092</c>, or <see cref="EmbeddedKafkaCluster.BootstrapServers"/>. Required.</summary>
@@ -42,59 +42,69 @@ public sealed class KafkaCrimeSinkOptions
     /// </summary>
     public bool WriteEndOfStream { get; set; } = true;
 
+    /// <summary>
+    /// Turns a report into the message value. The default value is <see cref="CrimeReportJsonSerializer.Instance"/>
+    /// (<see cref="CrimeReportJson"/>); readers need the matching deserializer
+    /// (<see cref="KafkaCrimeSourceOptions.Deserializer"/>, <see cref="KafkaWindowAnalyserOptions.Deserializer"/>).
+    /// </summary>
+    /// <remarks>Called on the replay's thread for each report, with the topic and the message's headers in its context.
+    /// A serializer that throws fails the delivery of that report (<see cref="ErrorCode.Local_ValueSerialization"/>),
+    /// as a Confluent.Kafka producer does, not the replay.</remarks>
+    public ISerializer<CrimeReport> Serializer { get; set; } = CrimeReportJsonSerializer.Instance;
+
     /// <summary>Last word on the producer configuration (security settings for a real cluster…). The default value is <see langword="null"/>.</summary>
     /// <remarks>Idempotence and <c>acks=all</c> are set before this runs; turning them off gives up the no-duplicate, no-loss guarantees.</remarks>
     public Action<ProducerConfig>? Configure { get; set; }
 
-    /// <summary>Checks the options, reporting every invalid one at once.</summary>
-    /// <exception cref="ArgumentException">One or more options are invalid; the message lists them all.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
-        {
-            errors.Add("BootstrapServers is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(Topic))
-        {
-            errors.Add("Topic is required.");
-        }
-
+        var errors = new OptionErrors(nameof(KafkaCrimeSinkOptions));
+        errors.Required(nameof(BootstrapServers), BootstrapServers);
+        errors.Required(nameof(Topic), Topic);
         if (LingerMs < 0)
         {
-            errors.Add($"LingerMs must not be negative (was {LingerMs}).");
+            errors.Add(nameof(LingerMs), $"must not be negative, not {LingerMs}.");
         }
 
         if (QueueBufferingMaxMessages < 1)
         {
-            errors.Add($"QueueBufferingMaxMessages must be positive (was {QueueBufferingMaxMessages}).");
+            errors.Add(nameof(QueueBufferingMaxMessages), $"must be at least 1, not {QueueBufferingMaxMessages}.");
         }
 
+        // message.timeout.ms is an int of milliseconds.
+        errors.Positive(nameof(MessageTimeout), MessageTimeout, TimeSpan.FromMilliseconds(int.MaxValue));
+        errors.Positive(nameof(FlushTimeout), FlushTimeout, TimeSpan.FromMilliseconds(int.MaxValue));
         if (MaxRecordedFailures < 0)
         {
-            errors.Add($"MaxRecordedFailures must not be negative (was {MaxRecordedFailures}).");
-        }
-
-        if (MessageTimeout <= TimeSpan.Zero || FlushTimeout <= TimeSpan.Zero)
-        {
-            errors.Add("MessageTimeout and FlushTimeout must be positive.");
-        }
-
-        if (Shard.Count < 1 || Shard.Index < 1 || Shard.Index > Shard.Count)
-        {
-            errors.Add($"Shard must be i/k with 1 <= i <= k (was {Shard.Index}/{Shard.Count}).");
+            errors.Add(nameof(MaxRecordedFailures), $"must not be negative, not {MaxRecordedFailures}.");
         }
 
         if (ConsumerLagLimit is not null)
         {
-            errors.AddRange(ConsumerLagLimit.Errors());
+            errors.AddRange(ConsumerLagLimit.Errors(nameof(ConsumerLagLimit)));
         }
 
-        if (errors.Count > 0)
+        if (Shard.Count < 1 || Shard.Index < 1 || Shard.Index > Shard.Count)
         {
-            throw new ArgumentException("Invalid KafkaCrimeSinkOptions: " + string.Join(" ", errors));
+            errors.Add(nameof(Shard), $"must be i/k with 1 <= i <= k, not {Shard.Index}/{Shard.Count}.");
         }
+
+        if (Serializer is null)
+        {
+            errors.Add(nameof(Serializer), "is required, not null.");
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>A copy of these options; <see cref="ConsumerLagLimit"/> is copied too, <see cref="Serializer"/> and <see cref="Configure"/> are shared.</summary>
+    public KafkaCrimeSinkOptions Clone()
+    {
+        var copy = (KafkaCrimeSinkOptions)MemberwiseClone();
+        copy.ConsumerLagLimit = ConsumerLagLimit?.Clone();
+        return copy;
     }
 
     internal ProducerConfig ToConfig()

@@ -1,6 +1,6 @@
 namespace CrimeStreaming.Csv;
 
-/// <summary>Options of <see cref="CrimeCsvReader"/>.</summary>
+/// <summary>Options of <see cref="CrimeCsvReader"/> and <see cref="CsvCrimeRecordSource"/>, which copy and validate them (<see cref="Validate"/>).</summary>
 public sealed class CrimeCsvOptions
 {
     /// <summary>The earliest plausible date (<see cref="EarliestDate"/>'s default): 1900-01-01.</summary>
@@ -44,31 +44,42 @@ public sealed class CrimeCsvOptions
     /// </summary>
     public DateOnly LatestDate { get; set; } = DefaultLatestDate;
 
-    /// <summary>Checks the options.</summary>
-    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
         var errors = new InvalidOptionsException.Builder(nameof(CrimeCsvOptions));
+        if (!Enum.IsDefined(OnRowError))
+        {
+            errors.Add(nameof(OnRowError), $"must be a known row error policy ({string.Join(", ", Enum.GetNames<RowErrorPolicy>())}), not {OnRowError}.");
+        }
+
         if (MaxFieldLength < 16)
         {
             errors.Add(nameof(MaxFieldLength), $"must be at least 16, not {MaxFieldLength}.");
         }
 
-        if (!Enum.IsDefined(OnRowError))
+        if (EarliestDate < MinDate)
         {
-            errors.Add(nameof(OnRowError), $"unknown row error policy {OnRowError}.");
+            errors.Add(nameof(EarliestDate), $"must be on or after {MinDate:yyyy-MM-dd} (two days from the start of the calendar, so that time zones and delays can be applied), not {EarliestDate:yyyy-MM-dd}.");
         }
 
         if (LatestDate < EarliestDate)
         {
             errors.Add(nameof(LatestDate), $"must not be before EarliestDate ({EarliestDate:yyyy-MM-dd}), not {LatestDate:yyyy-MM-dd}.");
         }
-
-        if (EarliestDate < DateOnly.MinValue.AddDays(2) || LatestDate > DateOnly.MaxValue.AddDays(-2))
+        else if (LatestDate > MaxDate)
         {
-            errors.Add(EarliestDate < DateOnly.MinValue.AddDays(2) ? nameof(EarliestDate) : nameof(LatestDate), "must leave two days to the ends of the calendar (0001-01-03 to 9999-12-29), so that time zones and delays can be applied.");
+            errors.Add(nameof(LatestDate), $"must be on or before {MaxDate:yyyy-MM-dd} (two days from the end of the calendar, so that time zones and delays can be applied), not {LatestDate:yyyy-MM-dd}.");
         }
 
         errors.ThrowIfAny();
     }
+
+    /// <summary>A copy of these options (<see cref="Schema"/> is immutable and shared).</summary>
+    public CrimeCsvOptions Clone() => (CrimeCsvOptions)MemberwiseClone();
+
+    private static DateOnly MinDate => DateOnly.MinValue.AddDays(2);
+
+    private static DateOnly MaxDate => DateOnly.MaxValue.AddDays(-2);
 }

@@ -27,7 +27,7 @@ public static class CrimeCsvReader
     public static IEnumerable<CrimeRecord> ReadFile(string path, CrimeCsvOptions? options = null, ReadStatistics? statistics = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= new CrimeCsvOptions();
+        options = options?.Clone() ?? new CrimeCsvOptions(); // a copy: the records are read later, lazily
         options.Validate();
         return ReadFileIterator(path, options, statistics ?? new ReadStatistics(), cancellationToken);
     }
@@ -39,7 +39,7 @@ public static class CrimeCsvReader
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(sourceName);
-        options ??= new CrimeCsvOptions();
+        options = options?.Clone() ?? new CrimeCsvOptions(); // a copy: the records are read later, lazily
         options.Validate();
         return ReadIterator(reader, sourceName, options, statistics ?? new ReadStatistics(), cancellationToken);
     }

@@ -7,10 +7,13 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
     private readonly Func<TextReader>? _open;
 
     /// <summary>Creates the source. The file is opened when the records are read.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="options">The reading options; copied and validated. The default is <see cref="CrimeCsvOptions"/>' defaults.</param>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public CsvCrimeRecordSource(string path, CrimeCsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _options = options ?? new CrimeCsvOptions();
+        _options = options?.Clone() ?? new CrimeCsvOptions();
         _options.Validate();
         Path = path;
     }
@@ -24,6 +27,9 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
 
     /// <summary>The file.</summary>
     public string Path { get; }
+
+    /// <summary>The validated reading options (a copy: changing the caller's object later has no effect).</summary>
+    public CrimeCsvOptions Options => _options;
 
     /// <inheritdoc/>
     public string Name => Path;

@@ -26,6 +26,7 @@ public static class LapdCsvGenerator
     private static readonly Lazy<Model> Learnt = new(Model.Load);
 
     /// <summary>Writes the file at <paramref name="path"/> (overwriting it).</summary>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid (checked before the file is touched).</exception>
     public static void WriteFile(string path, LapdGeneratorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -37,10 +38,12 @@ public static class LapdCsvGenerator
     }
 
     /// <summary>Writes the header and <see cref="LapdGeneratorOptions.Rows"/> rows to <paramref name="writer"/> (LF line ends).</summary>
+    /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public static void Write(TextWriter writer, LapdGeneratorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone(); // a copy: another thread changing the caller's object cannot change a write under way
         options.Validate();
         var model = Learnt.Value;
         var modern = options.Schema == LapdSchema.Lapd2020ToPresent;

@@ -1,6 +1,6 @@
 namespace CrimeStreaming.Generation;
 
-/// <summary>Options of <see cref="LapdCsvGenerator"/>.</summary>
+/// <summary>Options of <see cref="LapdCsvGenerator"/>. Copied and validated (<see cref="Validate"/>) when a file is written.</summary>
 public sealed class LapdGeneratorOptions
 {
     /// <summary>Data rows to write. The default value is 100,000.</summary>
@@ -18,22 +18,29 @@ public sealed class LapdGeneratorOptions
     /// <summary>Last day crimes occur on. The default value is 2020-12-31.</summary>
     public DateOnly To { get; set; } = new(2020, 12, 31);
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()
     {
+        var errors = new InvalidOptionsException.Builder(nameof(LapdGeneratorOptions));
         if (Rows < 0)
         {
-            throw new ArgumentException($"Rows must not be negative, not {Rows}.", nameof(Rows));
-        }
-
-        if (To < From)
-        {
-            throw new ArgumentException($"To ({To:yyyy-MM-dd}) must not be before From ({From:yyyy-MM-dd}).", nameof(To));
+            errors.Add(nameof(Rows), $"must not be negative, not {Rows}.");
         }
 
         if (!Enum.IsDefined(Schema))
         {
-            throw new ArgumentException($"Unknown schema {Schema}.", nameof(Schema));
+            errors.Add(nameof(Schema), $"must be a known layout ({string.Join(", ", Enum.GetNames<LapdSchema>())}), not {Schema}.");
         }
+
+        if (To < From)
+        {
+            errors.Add(nameof(To), $"must not be before From ({From:yyyy-MM-dd}), not {To:yyyy-MM-dd}.");
+        }
+
+        errors.ThrowIfAny();
     }
+
+    /// <summary>A copy of these options.</summary>
+    public LapdGeneratorOptions Clone() => (LapdGeneratorOptions)MemberwiseClone();
 }
