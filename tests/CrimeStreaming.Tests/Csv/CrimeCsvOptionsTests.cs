@@ -67,7 +67,7 @@ public class CrimeCsvOptionsTests
 
             source.Options.Should().NotBeSameAs(options);
             source.Options.OnRowError.Should().Be(RowErrorPolicy.Throw);
-            FluentActions.Invoking(() => source.Read(new CsvReadStatistics(), CancellationToken.None).ToList()).Should().Throw<CrimeDataException>();
+            FluentActions.Invoking(() => source.Read(new RecordReadContext(new ReadStatistics()), CancellationToken.None).ToList()).Should().Throw<CrimeDataException>();
         }
         finally
         {
