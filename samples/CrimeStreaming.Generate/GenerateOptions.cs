@@ -1,4 +1,5 @@
 using CrimeStreaming.Cli;
+using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 
 namespace CrimeStreaming.Generate;
@@ -14,8 +15,8 @@ internal sealed class GenerateOptions
         CliOption<GenerateOptions>.WithValue("--rows", "N", "data rows, 0 to 1,000,000,000. Default: 100,000.", (o, n, v) => o.Generator.Rows = OptionValues.Long(n, v, 0, MaxRows)),
         CliOption<GenerateOptions>.WithValue("--schema", "2020|2010", "the LAPD layout: 2020 (2020-present) or 2010\n(2010-2019). Default: 2020.", (o, n, v) => o.Generator.Schema = v switch
         {
-            "2020" => LapdSchema.Lapd2020ToPresent,
-            "2010" => LapdSchema.Lapd2010To2019,
+            "2020" => CrimeCsvSchema.Lapd2020ToPresent,
+            "2010" => CrimeCsvSchema.Lapd2010To2019,
             _ => throw new UsageException($"{n}: '{v}' is not 2020 or 2010."),
         }),
         CliOption<GenerateOptions>.WithValue("--seed", "N", "random seed; the same seed gives the same bytes.\nDefault: 1.", (o, n, v) => o.Generator.Seed = OptionValues.Int(n, v, int.MinValue, int.MaxValue)),

@@ -46,7 +46,7 @@ public static class LapdCsvGenerator
         options = options.Clone(); // a copy: another thread changing the caller's object cannot change a write under way
         options.Validate();
         var model = Learnt.Value;
-        var modern = options.Schema == LapdSchema.Lapd2020ToPresent;
+        var modern = options.Schema == CrimeCsvSchema.Lapd2020ToPresent;
         var random = new Random(options.Seed);
         var days = options.To.DayNumber - options.From.DayNumber + 1;
         var dateTexts = new Dictionary<int, string>();

@@ -1,3 +1,5 @@
+using CrimeStreaming.Csv;
+
 namespace CrimeStreaming.Generation;
 
 /// <summary>Options of <see cref="LapdCsvGenerator"/>. Copied and validated (<see cref="Validate"/>) when a file is written.</summary>
@@ -9,8 +11,8 @@ public sealed class LapdGeneratorOptions
     /// <summary>The seed: the same seed and options write the same bytes. The default value is 1.</summary>
     public int Seed { get; set; } = 1;
 
-    /// <summary>The layout. The default value is <see cref="LapdSchema.Lapd2020ToPresent"/>.</summary>
-    public LapdSchema Schema { get; set; } = LapdSchema.Lapd2020ToPresent;
+    /// <summary>The layout: one of the built-in LAPD schemas the reader knows (<see cref="CrimeCsvSchema.Known"/>). The default value is <see cref="CrimeCsvSchema.Lapd2020ToPresent"/>.</summary>
+    public CrimeCsvSchema Schema { get; set; } = CrimeCsvSchema.Lapd2020ToPresent;
 
     /// <summary>First day crimes occur on. The default value is 2020-01-01.</summary>
     public DateOnly From { get; set; } = new(2020, 1, 1);
@@ -28,9 +30,9 @@ public sealed class LapdGeneratorOptions
             errors.Add(nameof(Rows), $"must not be negative, not {Rows}.");
         }
 
-        if (!Enum.IsDefined(Schema))
+        if (Schema is null || !CrimeCsvSchema.Known.Contains(Schema))
         {
-            errors.Add(nameof(Schema), $"must be a known layout ({string.Join(", ", Enum.GetNames<LapdSchema>())}), not {Schema}.");
+            errors.Add(nameof(Schema), $"must be one of the built-in LAPD layouts ({string.Join(", ", CrimeCsvSchema.Known.Select(k => k.Name))}), not {Schema?.Name ?? "null"}.");
         }
 
         if (To < From)

@@ -42,7 +42,7 @@ public sealed class PandasPeerFigures : IFigureSuite
             var path = Path.Combine(directory, "lapd-2010-2019.csv");
             LapdCsvGenerator.WriteFile(path, new LapdGeneratorOptions
             {
-                Rows = rows, Seed = 1, Schema = LapdSchema.Lapd2010To2019, From = new DateOnly(2010, 1, 1), To = new DateOnly(2019, 12, 31),
+                Rows = rows, Seed = 1, Schema = CrimeCsvSchema.Lapd2010To2019, From = new DateOnly(2010, 1, 1), To = new DateOnly(2019, 12, 31),
             }, cancellationToken);
             Console.WriteLine($"[pandas] peer interpreter: {python}");
 

@@ -42,7 +42,7 @@ public sealed class ScaleOutFigures : IFigureSuite
         try
         {
             var path = Path.Combine(directory.FullName, "crimes-2020.csv");
-            var generator = new LapdGeneratorOptions { Rows = rows, Schema = LapdSchema.Lapd2020ToPresent, Seed = Seed };
+            var generator = new LapdGeneratorOptions { Rows = rows, Schema = CrimeCsvSchema.Lapd2020ToPresent, Seed = Seed };
             LapdCsvGenerator.WriteFile(path, generator, cancellationToken);
 
             // The peer moves the very reports the replay emits, serialized before any clock starts, in replay order.

@@ -1,3 +1,4 @@
+using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 
 namespace CrimeStreaming.Tests.Generation;
@@ -11,14 +12,14 @@ public class LapdGeneratorOptionsTests
     [Fact]
     public void Every_invalid_property_is_reported_at_once_by_name_with_its_value()
     {
-        var options = new LapdGeneratorOptions { Rows = -1, Schema = (LapdSchema)7, From = new DateOnly(2021, 1, 1), To = new DateOnly(2020, 1, 1) };
+        var options = new LapdGeneratorOptions { Rows = -1, Schema = CrimeCsvSchema.Lapd2020ToPresent with { Name = "mine" }, From = new DateOnly(2021, 1, 1), To = new DateOnly(2020, 1, 1) };
 
         var e = FluentActions.Invoking(options.Validate).Should().Throw<InvalidOptionsException>().Which;
 
         e.OptionsType.Should().Be(nameof(LapdGeneratorOptions));
         e.Errors.Should().Equal(
             new OptionError("Rows", "must not be negative, not -1."),
-            new OptionError("Schema", "must be a known layout (Lapd2020ToPresent, Lapd2010To2019), not 7."),
+            new OptionError("Schema", "must be one of the built-in LAPD layouts (LAPD 2020-present, LAPD 2010-2019), not mine."),
             new OptionError("To", "must not be before From (2021-01-01), not 2020-01-01."));
         e.ParamName.Should().Be("Rows");
         e.Message.Should().StartWith("LapdGeneratorOptions has 3 invalid properties: Rows must not be negative, not -1.; Schema");
@@ -37,13 +38,13 @@ public class LapdGeneratorOptionsTests
     [Fact]
     public void Clone_is_an_independent_copy()
     {
-        var options = new LapdGeneratorOptions { Rows = 10, Seed = 3, Schema = LapdSchema.Lapd2010To2019 };
+        var options = new LapdGeneratorOptions { Rows = 10, Seed = 3, Schema = CrimeCsvSchema.Lapd2010To2019 };
 
         var copy = options.Clone();
         options.Rows = 20;
         options.Seed = 4;
 
         copy.Should().NotBeSameAs(options);
-        copy.Should().BeEquivalentTo(new LapdGeneratorOptions { Rows = 10, Seed = 3, Schema = LapdSchema.Lapd2010To2019 });
+        copy.Should().BeEquivalentTo(new LapdGeneratorOptions { Rows = 10, Seed = 3, Schema = CrimeCsvSchema.Lapd2010To2019 });
     }
 }
