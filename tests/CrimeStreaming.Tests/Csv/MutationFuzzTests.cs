@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using CrimeStreaming.Csv;
-using CrimeStreaming.Tests.Streaming;
 using CsCheck;
 
 namespace CrimeStreaming.Tests.Csv;

@@ -1,6 +1,5 @@
 using CrimeStreaming.Csv;
 using CrimeStreaming.ScaleOut;
-using CrimeStreaming.Tests.Streaming;
 using CrimeStreaming.Windowing;
 
 namespace CrimeStreaming.Tests.ScaleOut;

@@ -115,7 +115,7 @@ public sealed class DiskBackedStorageTests : IDisposable
         var disk = new DiskBackedCrimeStreamer(new InMemoryCrimeRecordSource(records), Options(), new DiskBackedOptions { MemoryBudgetBytes = 1 << 20, TemporaryDirectory = _temp });
         using var stop = new CancellationTokenSource();
         var written = 0;
-        var sink = new CrimeStreaming.Tests.Streaming.RecordingSink(onWrite: _ =>
+        var sink = new RecordingSink(onWrite: _ =>
         {
             if (++written == 10_000)
             {

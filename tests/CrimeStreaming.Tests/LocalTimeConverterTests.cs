@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Tests.Time;
+namespace CrimeStreaming.Tests;
 
 public class LocalTimeConverterTests
 {

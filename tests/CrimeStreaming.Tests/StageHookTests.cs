@@ -1,7 +1,7 @@
 using CrimeStreaming.Csv;
 using CrimeStreaming.Storage;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>
 /// The stages are hooks about one concern each, counted by the base class: whatever a subclass overrides, the summary

@@ -4,7 +4,7 @@ using CrimeStreaming.Csv;
 using CrimeStreaming.Storage;
 using CrimeStreaming.Storage.Compact;
 
-namespace CrimeStreaming.Tests.Records;
+namespace CrimeStreaming.Tests;
 
 /// <summary>
 /// The record's one field description drives these tests: every text field must survive every codec, so a field added

@@ -1,6 +1,6 @@
 using CrimeStreaming.Csv;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 public class PipelineStageTests
 {

@@ -2,7 +2,7 @@ using System.Reactive.Threading.Tasks;
 using System.Reactive.Concurrency;
 using CrimeStreaming.Csv;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 public class ReplayTests
 {

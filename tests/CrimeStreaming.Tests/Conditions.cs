@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>Waiting for a condition that other threads make true, with a deadline instead of a fixed sleep.</summary>
 internal static class Conditions

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CrimeStreaming.Csv;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>
 /// Same seed, same input → byte-identical output, pinned across changes to the streamer's internals: every field of

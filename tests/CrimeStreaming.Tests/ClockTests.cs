@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CrimeStreaming.Tests.Time;
+namespace CrimeStreaming.Tests;
 
 public class ClockTests
 {

@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Tests.Records;
+namespace CrimeStreaming.Tests;
 
 public class GeoPointTests
 {

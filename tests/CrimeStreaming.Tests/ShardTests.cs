@@ -2,7 +2,7 @@ using CrimeStreaming.Storage;
 using System.Collections.Concurrent;
 using CrimeStreaming.Csv;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 public sealed class ShardTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>Keeps every report written, with the simulated time at which it was written.</summary>
 internal sealed class RecordingSink(Func<DateTimeOffset>? now = null, Func<CrimeReport, ValueTask>? onWrite = null) : ICrimeReportSink

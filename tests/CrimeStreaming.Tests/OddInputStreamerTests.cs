@@ -4,7 +4,7 @@ using CrimeStreaming.Csv;
 using CrimeStreaming.Windowing;
 using Microsoft.Extensions.Logging;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>The streamer on odd data: extreme dates, outlying years, daylight-saving changes, out-of-range options.</summary>
 public class OddInputStreamerTests

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace CrimeStreaming.Tests.Streaming;
+namespace CrimeStreaming.Tests;
 
 /// <summary>
 /// A fake clock that counts the timers created on it, so a test can advance time only once every officer is
