@@ -60,7 +60,6 @@ public class RoundTripTests
     {
         using var cluster = new EmbeddedKafkaCluster();
         cluster.CreateTopic(KafkaDefaults.Topic, 1, 3);
-        KafkaNative.EnsureLoaded();
         using (var raw = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
             raw.Produce(KafkaDefaults.Topic, new Message<Null, byte[]> { Value = "garbage"u8.ToArray() });

@@ -25,5 +25,5 @@ await foreach (var c in source.ReadAllAsync())
 }
 
 Console.Write(summary);
-Console.WriteLine($"consumed {consumed}, near USC {near}, librdkafka from {KafkaNative.LoadedPath}");
+Console.WriteLine($"consumed {consumed}, near USC {near}, librdkafka {Confluent.Kafka.Library.VersionString}");
 return summary.Emitted == 1958 && consumed == 1958 ? 0 : 1;

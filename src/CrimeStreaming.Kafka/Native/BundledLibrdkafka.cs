@@ -62,7 +62,7 @@ internal static class BundledLibrdkafka
             if (ours != theirs)
             {
                 throw new InvalidOperationException(
-                    $"Confluent.Kafka already bound librdkafka 0x{theirs:x}, the bundled one is 0x{ours:x}: create the embedded cluster (or call KafkaNative.EnsureLoaded) before any Kafka client.");
+                    $"Confluent.Kafka already bound librdkafka 0x{theirs:x}, the bundled one is 0x{ours:x}: create the embedded cluster before any Kafka client.");
             }
         }
     }

@@ -223,7 +223,6 @@ public sealed class ScaleOutFigures : IFigureSuite
         cluster.CreateTopic(PeerTopic, Partitions, ReplicationFactor);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(timeout);
-        KafkaNative.EnsureLoaded();
 
         var count = input.Payloads.Length;
         var delivered = new long[Partitions];
