@@ -1,3 +1,4 @@
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Tests.ScaleOut;
 

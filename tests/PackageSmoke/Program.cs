@@ -1,6 +1,7 @@
 using CrimeStreaming;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Windowing;
 
 // Uses the packed packages as a user would: replay the real sample through an embedded 3-broker cluster and back.

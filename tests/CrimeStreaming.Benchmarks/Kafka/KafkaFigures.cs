@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using Confluent.Kafka;
 
 namespace CrimeStreaming.Benchmarks.Kafka;

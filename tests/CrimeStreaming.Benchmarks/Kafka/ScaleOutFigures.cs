@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded.Native;
 
 /// <summary>P/Invoke signatures of librdkafka's mock cluster (rdkafka_mock.h, librdkafka 2.16).</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "Native names.")]

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded.Native;
 
 /// <summary>
 /// Loads the librdkafka that ships with Confluent.Kafka (the librdkafka.redist package) once, and makes both

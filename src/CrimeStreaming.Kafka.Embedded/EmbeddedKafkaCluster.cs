@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded.Native;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded;
 
 /// <summary>
 /// A Kafka cluster of N brokers inside this process (librdkafka's mock cluster), speaking the real Kafka wire protocol
