@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded.Native;
 
@@ -46,8 +45,8 @@ public sealed class EmbeddedKafkaCluster : IDisposable
             throw;
         }
 
-        BootstrapServers = Marshal.PtrToStringUTF8(LibrdkafkaNative.rd_kafka_mock_cluster_bootstraps(_cluster))!;
-        LibrdkafkaNative.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
+        BootstrapServers = _cluster.Bootstraps();
+        _cluster.SetGroupInitialRebalanceDelay(0); // a group's first join would otherwise wait ~3 s
     }
 
     /// <summary>The bootstrap servers, e.g. <c>127.0.0.1:41234,127.0.0.1:39871,127.0.0.1:45103</c>.</summary>
@@ -66,31 +65,31 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
-        Check(LibrdkafkaNative.rd_kafka_mock_topic_create(Cluster, topic, partitions, replicationFactor), $"create topic {topic}");
+        Check(Cluster.CreateTopic(topic, partitions, replicationFactor), $"create topic {topic}");
     }
 
     /// <summary>Makes <paramref name="brokerId"/> the leader of a partition.</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        Check(LibrdkafkaNative.rd_kafka_mock_partition_set_leader(Cluster, topic, partition, brokerId), "set partition leader");
+        Check(Cluster.SetPartitionLeader(topic, partition, brokerId), "set partition leader");
 
     /// <summary>Takes a broker down: its connections close and new ones are refused. Leadership does not move by itself.</summary>
-    public void SetBrokerDown(int brokerId) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
+    public void SetBrokerDown(int brokerId) => Check(Cluster.SetBrokerDown(brokerId), "broker down");
 
     /// <summary>Brings a broker back up.</summary>
-    public void SetBrokerUp(int brokerId) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_up(Cluster, brokerId), "broker up");
+    public void SetBrokerUp(int brokerId) => Check(Cluster.SetBrokerUp(brokerId), "broker up");
 
     /// <summary>Delays every response of a broker by <paramref name="rttMs"/> milliseconds.</summary>
-    public void SetBrokerRoundTrip(int brokerId, int rttMs) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, rttMs), "broker rtt");
+    public void SetBrokerRoundTrip(int brokerId, int rttMs) => Check(Cluster.SetBrokerRoundTrip(brokerId, rttMs), "broker rtt");
 
     /// <summary>The next requests of <paramref name="apiKey"/> (to any broker) fail with <paramref name="errors"/>, in order.</summary>
     public void PushRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        LibrdkafkaNative.rd_kafka_mock_push_request_errors_array(Cluster, (short)apiKey, (nuint)errors.Length, Array.ConvertAll(errors, e => (int)e));
+        Cluster.PushRequestErrors((short)apiKey, errors);
     }
 
     /// <summary>Drops the errors pushed for <paramref name="apiKey"/> that have not been used yet.</summary>
-    public void ClearRequestErrors(KafkaApiKey apiKey) => LibrdkafkaNative.rd_kafka_mock_clear_request_errors(Cluster, (short)apiKey);
+    public void ClearRequestErrors(KafkaApiKey apiKey) => Cluster.ClearRequestErrors((short)apiKey);
 
     /// <summary>Stops the cluster. Dispose clients first.</summary>
     public void Dispose()
@@ -108,11 +107,11 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
     }
 
-    private static void Check(int error, string what)
+    private static void Check(ErrorCode error, string what)
     {
-        if (error != 0)
+        if (error != ErrorCode.NoError)
         {
-            throw new KafkaException(new Error((ErrorCode)error, $"embedded cluster: {what} failed"));
+            throw new KafkaException(new Error(error, $"embedded cluster: {what} failed"));
         }
     }
 }

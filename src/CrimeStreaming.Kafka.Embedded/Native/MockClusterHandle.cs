@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
 using Microsoft.Win32.SafeHandles;
 
 namespace CrimeStreaming.Kafka.Embedded.Native;
@@ -46,6 +48,29 @@ internal sealed class MockClusterHandle : SafeHandleZeroOrMinusOneIsInvalid
             throw;
         }
     }
+
+    /// <summary>The brokers' addresses, e.g. <c>127.0.0.1:41234,127.0.0.1:39871</c>.</summary>
+    public string Bootstraps() => Marshal.PtrToStringUTF8(LibrdkafkaNative.rd_kafka_mock_cluster_bootstraps(this))!;
+
+    // The mock's own calls. librdkafka's rd_kafka_resp_err_t values are Confluent.Kafka's ErrorCode values.
+    public ErrorCode CreateTopic(string topic, int partitions, int replicationFactor) =>
+        (ErrorCode)LibrdkafkaNative.rd_kafka_mock_topic_create(this, topic, partitions, replicationFactor);
+
+    public ErrorCode SetPartitionLeader(string topic, int partition, int brokerId) =>
+        (ErrorCode)LibrdkafkaNative.rd_kafka_mock_partition_set_leader(this, topic, partition, brokerId);
+
+    public ErrorCode SetBrokerDown(int brokerId) => (ErrorCode)LibrdkafkaNative.rd_kafka_mock_broker_set_down(this, brokerId);
+
+    public ErrorCode SetBrokerUp(int brokerId) => (ErrorCode)LibrdkafkaNative.rd_kafka_mock_broker_set_up(this, brokerId);
+
+    public ErrorCode SetBrokerRoundTrip(int brokerId, int rttMs) => (ErrorCode)LibrdkafkaNative.rd_kafka_mock_broker_set_rtt(this, brokerId, rttMs);
+
+    public void PushRequestErrors(short apiKey, ErrorCode[] errors) =>
+        LibrdkafkaNative.rd_kafka_mock_push_request_errors_array(this, apiKey, (nuint)errors.Length, Array.ConvertAll(errors, e => (int)e));
+
+    public void ClearRequestErrors(short apiKey) => LibrdkafkaNative.rd_kafka_mock_clear_request_errors(this, apiKey);
+
+    public void SetGroupInitialRebalanceDelay(int delayMs) => LibrdkafkaNative.rd_kafka_mock_group_initial_rebalance_delay_ms(this, delayMs);
 
     /// <inheritdoc/>
     protected override bool ReleaseHandle()
