@@ -21,7 +21,8 @@ internal static class LibrdkafkaResolver
     private static bool _registered;
     private static nint _handle;
 
-    // Confluent.Kafka 2.x's order on Linux: the full build, then the dependency-free glibc one, then the musl one.
+    // Confluent.Kafka 2.16's order on Linux: the full build, then the dependency-free glibc one (with libsasl2.so.3
+    // present both load librdkafka.so, without it both centos8-librdkafka.so); on Alpine only the musl build loads.
     private static readonly string[] Candidates = OperatingSystem.IsLinux()
         ? [LibrdkafkaNative.Library, "centos8-librdkafka", "alpine-librdkafka"]
         : [LibrdkafkaNative.Library];
