@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the build does not depend on where the repository is cloned: copies the working tree (tracked and new,
-# not ignored files) under a path containing /src/, builds the solution there, and packs it: only the two
+# not ignored files) under a path containing /src/, builds the solution there, and packs it: only the three
 # libraries under src/ may come out as packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ cd "$clone"
 dotnet build CrimeStreaming.sln -c Release --nologo -v quiet
 dotnet pack CrimeStreaming.sln -c Release --no-build --nologo -v quiet -o "$work/feed" -p:Version=0.0.0-path-check
 packages=$(cd "$work/feed" && ls *.nupkg | sort | tr '\n' ' ')
-expected="CrimeStreaming.0.0.0-path-check.nupkg CrimeStreaming.Kafka.0.0.0-path-check.nupkg "
+expected="CrimeStreaming.0.0.0-path-check.nupkg CrimeStreaming.Kafka.0.0.0-path-check.nupkg CrimeStreaming.Kafka.Embedded.0.0.0-path-check.nupkg "
 if [ "$packages" != "$expected" ]; then
   echo "build from any path: packed '$packages', expected '$expected'" >&2
   exit 1

@@ -16,7 +16,6 @@ internal static class KafkaCheck
             return;
         }
 
-        KafkaNative.EnsureLoaded();
         try
         {
             var producer = new ProducerConfig { BootstrapServers = bootstrapServers };
@@ -41,7 +40,6 @@ internal static class KafkaCheck
     /// <exception cref="KafkaUnreachableException">No answer in time, or the answer is an error (authentication…).</exception>
     public static async Task<int> CheckReachableAsync(string bootstrapServers, KafkaSettings settings, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
     {
-        KafkaNative.EnsureLoaded();
         var config = new AdminClientConfig
         {
             BootstrapServers = bootstrapServers,

@@ -7,6 +7,7 @@ using CrimeStreaming.Cli;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Demo;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Windowing;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

@@ -10,8 +10,8 @@ namespace CrimeStreaming.DocSnippets;
 /// Conventions for documentation writers:
 /// <list type="bullet">
 /// <item>A block is the whole Program.cs of a new console app (<c>dotnet new console</c>: implicit usings and nullable
-/// on) that references the CrimeStreaming and CrimeStreaming.Kafka packages: it states its own
-/// <c>using CrimeStreaming…;</c> directives and defines what it uses. Types it declares go after its statements.</item>
+/// on) that references the CrimeStreaming, CrimeStreaming.Kafka and CrimeStreaming.Kafka.Embedded packages: it states
+/// its own <c>using CrimeStreaming…;</c> directives and defines what it uses. Types it declares go after its statements.</item>
 /// <item>It runs from the repository root (the bundled data is <c>samples/data/…</c>), with no arguments, and must end
 /// within <see cref="Timeout"/> with exit code 0: replay on virtual time (<c>AsFastAsPossible = true</c>) or
 /// generated data, not at a live pace.</item>
@@ -65,7 +65,7 @@ public sealed class DocSnippetTests(ITestOutputHelper output)
             return;
         }
 
-        compilation.Errors.Should().BeEmpty($"{id} must compile as the Program.cs of a console app referencing both packages");
+        compilation.Errors.Should().BeEmpty($"{id} must compile as the Program.cs of a console app referencing the packages");
 
         if (compilation.Snippet.NoRun)
         {
@@ -87,7 +87,7 @@ public sealed class DocSnippetTests(ITestOutputHelper output)
     [Fact]
     public void Documentation_set_covers_the_readmes_and_every_doc()
     {
-        Documentation.Files.Should().Contain(["README.md", "docs/getting-started.md", "src/CrimeStreaming/README.md", "src/CrimeStreaming.Kafka/README.md"]);
+        Documentation.Files.Should().Contain(["README.md", "docs/getting-started.md", "src/CrimeStreaming/README.md", "src/CrimeStreaming.Kafka/README.md", "src/CrimeStreaming.Kafka.Embedded/README.md"]);
         Documentation.Files.Should().HaveCount(
             1 + Directory.GetFiles(Path.Combine(Documentation.RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Length
               + Directory.GetDirectories(Path.Combine(Documentation.RepositoryRoot, "src")).Count(d => File.Exists(Path.Combine(d, "README.md"))));

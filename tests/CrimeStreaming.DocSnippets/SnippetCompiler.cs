@@ -5,13 +5,13 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace CrimeStreaming.DocSnippets;
 
-/// <summary>Compiles a snippet as the Program.cs of a new console app that references both packages.</summary>
+/// <summary>Compiles a snippet as the Program.cs of a new console app that references the packages.</summary>
 /// <remarks>
 /// The app is what <c>dotnet new console</c> makes: implicit usings (System, System.IO, System.Linq, System.Threading,
 /// System.Threading.Tasks, System.Collections.Generic, System.Net.Http) and nullable reference types on. Everything
 /// else — <c>using CrimeStreaming;</c> included — must be in the snippet. Warnings count as errors, as in this repository.
 /// A snippet with top-level statements is a program; one with declarations only is compiled as a library.
-/// The references are the assemblies this test runs with: the two projects and their dependencies, and the runtime.
+/// The references are the assemblies this test runs with: the three projects and their dependencies, and the runtime.
 /// </remarks>
 public static class SnippetCompiler
 {

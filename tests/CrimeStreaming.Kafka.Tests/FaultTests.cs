@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Kafka.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CrimeStreaming.Kafka.Embedded;
 using Xunit.Abstractions;
 
 namespace CrimeStreaming.Kafka.Tests;

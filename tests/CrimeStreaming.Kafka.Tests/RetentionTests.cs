@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using CrimeStreaming.Csv;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Kafka.Tests;
 

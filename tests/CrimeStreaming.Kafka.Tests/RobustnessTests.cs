@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Kafka.Tests;
 

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Kafka.Tests;
 
@@ -60,7 +61,6 @@ public class RoundTripTests
     {
         using var cluster = new EmbeddedKafkaCluster();
         cluster.CreateTopic(KafkaDefaults.Topic, 1, 3);
-        KafkaNative.EnsureLoaded();
         using (var raw = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
             raw.Produce(KafkaDefaults.Topic, new Message<Null, byte[]> { Value = "garbage"u8.ToArray() });

@@ -1,3 +1,4 @@
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Tests.ScaleOut;
 
@@ -120,7 +121,6 @@ public class ScaleOutTests
     public async Task Foreign_messages_on_the_results_topic_are_skipped_and_counted()
     {
         using var cluster = Cluster(partitions: 2);
-        KafkaNative.EnsureLoaded();
         using (var raw = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
             raw.Produce(Results, new Confluent.Kafka.Message<Confluent.Kafka.Null, string> { Value = "not a result" });

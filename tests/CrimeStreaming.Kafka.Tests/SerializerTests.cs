@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Tests.ScaleOut;
 
 namespace CrimeStreaming.Kafka.Tests;

@@ -1,6 +1,7 @@
 using CrimeStreaming;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Windowing;
 
 // Uses the packed packages as a user would: replay the real sample through an embedded 3-broker cluster and back.
@@ -25,5 +26,5 @@ await foreach (var c in source.ReadAllAsync())
 }
 
 Console.Write(summary);
-Console.WriteLine($"consumed {consumed}, near USC {near}, librdkafka from {KafkaNative.LoadedPath}");
+Console.WriteLine($"consumed {consumed}, near USC {near}, librdkafka {Confluent.Kafka.Library.VersionString}");
 return summary.Emitted == 1958 && consumed == 1958 ? 0 : 1;

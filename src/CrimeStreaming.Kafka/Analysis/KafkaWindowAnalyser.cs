@@ -116,7 +116,6 @@ public sealed class KafkaWindowAnalyser
     /// <summary>As <see cref="RunAsync(CancellationToken)"/>; <paramref name="crash"/> stops the instance as a crash would: nothing more published or committed.</summary>
     internal Task RunAsync(CancellationToken cancellationToken, CancellationToken crash)
     {
-        KafkaNative.EnsureLoaded();
         crash.Register(() => _crashed = true);
         return Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }

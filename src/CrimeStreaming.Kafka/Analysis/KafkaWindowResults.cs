@@ -126,7 +126,6 @@ public sealed class KafkaWindowResults : IDisposable
 
     internal Task RunAsync(bool stopWhenComplete, CancellationToken cancellationToken)
     {
-        KafkaNative.EnsureLoaded();
         return Task.Factory.StartNew(() => Run(stopWhenComplete, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 

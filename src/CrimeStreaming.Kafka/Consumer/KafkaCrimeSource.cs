@@ -140,7 +140,6 @@ public sealed class KafkaCrimeSource
 
     private async IAsyncEnumerable<ConsumedCrimeReport> ReadCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<ConsumedCrimeReport, bool>? deliver)
     {
-        KafkaNative.EnsureLoaded();
         await Task.Yield(); // the consumer loop blocks in librdkafka: never on the caller's context
         var assigned = new HashSet<TopicPartition>();
         var atEnd = new HashSet<TopicPartition>();

@@ -44,7 +44,6 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
         options.Validate();
-        KafkaNative.EnsureLoaded();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _producer = new ProducerBuilder<byte[], byte[]>(options.ToConfig())

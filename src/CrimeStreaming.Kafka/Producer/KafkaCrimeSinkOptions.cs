@@ -5,7 +5,7 @@ namespace CrimeStreaming.Kafka;
 /// <summary>Options of <see cref="KafkaCrimeSink"/>. Copied and validated (<see cref="Validate"/>) when the sink is built.</summary>
 public sealed class KafkaCrimeSinkOptions
 {
-    /// <summary>The cluster's bootstrap servers, e.g. <c>broker1:9092,broker2:9092</c>, or <see cref="EmbeddedKafkaCluster.BootstrapServers"/>. Required.</summary>
+    /// <summary>The cluster's bootstrap servers, e.g. <c>broker1:9092,broker2:9092</c>, or an embedded cluster's (<c>EmbeddedKafkaCluster.BootstrapServers</c> in CrimeStreaming.Kafka.Embedded). Required.</summary>
     public string BootstrapServers { get; set; } = string.Empty;
 
     /// <summary>The topic. The default value is <c>la-crime</c>.</summary>

@@ -14,7 +14,6 @@ public sealed class AdminTopicProvisioner : ITopicProvisioner, IDisposable
     public AdminTopicProvisioner(string bootstrapServers, Action<AdminClientConfig>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        KafkaNative.EnsureLoaded();
         var config = new AdminClientConfig { BootstrapServers = bootstrapServers };
         configure?.Invoke(config);
         _admin = new AdminClientBuilder(config).Build();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 using Confluent.Kafka;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
@@ -87,7 +88,6 @@ public sealed class KafkaFigures : IFigureSuite
 
     private static double RawProduce(string bootstrap, string topic, List<CrimeReport> reports, byte[][] payloads, bool serialize)
     {
-        KafkaNative.EnsureLoaded();
         // The same settings as the adapter, delivery reports carrying only the status included.
         var config = new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, QueueBufferingMaxMessages = 100_000, DeliveryReportFields = "status" };
         using var producer = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 
@@ -223,7 +224,6 @@ public sealed class ScaleOutFigures : IFigureSuite
         cluster.CreateTopic(PeerTopic, Partitions, ReplicationFactor);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(timeout);
-        KafkaNative.EnsureLoaded();
 
         var count = input.Payloads.Length;
         var delivered = new long[Partitions];

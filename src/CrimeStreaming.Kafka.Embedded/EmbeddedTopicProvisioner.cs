@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded;
 
 /// <summary>Creates topics on an <see cref="EmbeddedKafkaCluster"/> with the mock's own call (its Admin API does not create topics).</summary>
 public sealed class EmbeddedTopicProvisioner(EmbeddedKafkaCluster cluster) : ITopicProvisioner
@@ -24,15 +24,12 @@ public sealed class EmbeddedTopicProvisioner(EmbeddedKafkaCluster cluster) : ITo
 
     /// <inheritdoc/>
     /// <remarks>Only a Metadata request is sent, which the embedded cluster answers safely.</remarks>
-    public Task<TopicDescription> DescribeTopicAsync(string topic, CancellationToken cancellationToken = default)
+    public async Task<TopicDescription> DescribeTopicAsync(string topic, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
-        return Task.Run(
-            () =>
-            {
-                using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
-                return TopicMetadata.Describe(admin, topic, TimeSpan.FromSeconds(10));
-            },
-            cancellationToken);
+
+        // The admin provisioner describes with a Metadata request only; its CreateTopics is never used here.
+        using var admin = new AdminTopicProvisioner(_cluster.BootstrapServers) { Timeout = TimeSpan.FromSeconds(10) };
+        return await admin.DescribeTopicAsync(topic, cancellationToken).ConfigureAwait(false);
     }
 }

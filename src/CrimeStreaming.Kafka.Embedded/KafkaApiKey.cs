@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded;
 
 /// <summary>Kafka protocol requests whose errors <see cref="EmbeddedKafkaCluster.PushRequestErrors"/> can inject.</summary>
 public enum KafkaApiKey : short

@@ -1,8 +1,7 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Embedded.Native;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Embedded;
 
 /// <summary>
 /// A Kafka cluster of N brokers inside this process (librdkafka's mock cluster), speaking the real Kafka wire protocol
@@ -14,40 +13,40 @@ namespace CrimeStreaming.Kafka;
 /// other admin requests can crash it, so never point an admin client at it except for metadata.</para>
 /// <para>Each mock partition keeps only about the last 5 MiB of messages: size partitions so that the data fits.</para>
 /// <para>Dispose every client before the cluster: a consumer closing against a destroyed cluster hangs for ~45 s.</para>
+/// <para>What the first cluster of a process changes for the whole process: it sets a native library resolver on
+/// this package's assembly (not on Confluent.Kafka's) and loads the librdkafka bundled with Confluent.Kafka, trying
+/// the files in Confluent.Kafka's own order (on Linux <c>librdkafka.so</c>, then <c>centos8-librdkafka.so</c>), which
+/// stays loaded. The clients keep using whatever librdkafka Confluent.Kafka loads — normally the same file — and
+/// reach the cluster over TCP, so two copies would work too.</para>
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
-    private readonly object _gate = new();
-    private nint _handle;
-    private nint _cluster;
+    // Stopped in this order: the cluster, then the handle hosting it (the cluster's handle holds a reference on it).
+    private readonly KafkaHandle _host;
+    private readonly MockClusterHandle _cluster;
 
     /// <summary>Starts a cluster of <paramref name="brokers"/> brokers (ids 1..N) on random loopback ports.</summary>
     /// <param name="brokers">Number of brokers. The default value is 3, as in the original setup.</param>
+    /// <exception cref="InvalidOperationException">librdkafka could not start the cluster.</exception>
     public EmbeddedKafkaCluster(int brokers = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
-        BundledLibrdkafka.EnsureLoaded();
         BrokerCount = brokers;
-        var error = new byte[512];
-        var conf = MockNative.rd_kafka_conf_new();
+
         // The private handle only hosts the cluster: keep its logging quiet.
-        MockNative.rd_kafka_conf_set(conf, "log_level", "3", error, (nuint)error.Length);
-        _handle = MockNative.rd_kafka_new(0, conf, error, (nuint)error.Length);
-        if (_handle == 0)
+        _host = KafkaHandle.CreateProducer([new("log_level", "3")]);
+        try
         {
-            throw new InvalidOperationException("Starting the embedded Kafka cluster failed: " + Encoding.UTF8.GetString(error).TrimEnd('\0'));
+            _cluster = MockClusterHandle.Create(_host, brokers);
+        }
+        catch
+        {
+            _host.Dispose();
+            throw;
         }
 
-        _cluster = MockNative.rd_kafka_mock_cluster_new(_handle, brokers);
-        if (_cluster == 0)
-        {
-            MockNative.rd_kafka_destroy(_handle);
-            _handle = 0;
-            throw new InvalidOperationException("Starting the embedded Kafka cluster failed.");
-        }
-
-        BootstrapServers = Marshal.PtrToStringUTF8(MockNative.rd_kafka_mock_cluster_bootstraps(_cluster))!;
-        MockNative.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
+        BootstrapServers = _cluster.Bootstraps();
+        _cluster.SetGroupInitialRebalanceDelay(0); // a group's first join would otherwise wait ~3 s
     }
 
     /// <summary>The bootstrap servers, e.g. <c>127.0.0.1:41234,127.0.0.1:39871,127.0.0.1:45103</c>.</summary>
@@ -66,59 +65,53 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
-        Check(MockNative.rd_kafka_mock_topic_create(Cluster, topic, partitions, replicationFactor), $"create topic {topic}");
+        Check(Cluster.CreateTopic(topic, partitions, replicationFactor), $"create topic {topic}");
     }
 
     /// <summary>Makes <paramref name="brokerId"/> the leader of a partition.</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        Check(MockNative.rd_kafka_mock_partition_set_leader(Cluster, topic, partition, brokerId), "set partition leader");
+        Check(Cluster.SetPartitionLeader(topic, partition, brokerId), "set partition leader");
 
     /// <summary>Takes a broker down: its connections close and new ones are refused. Leadership does not move by itself.</summary>
-    public void SetBrokerDown(int brokerId) => Check(MockNative.rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
+    public void SetBrokerDown(int brokerId) => Check(Cluster.SetBrokerDown(brokerId), "broker down");
 
     /// <summary>Brings a broker back up.</summary>
-    public void SetBrokerUp(int brokerId) => Check(MockNative.rd_kafka_mock_broker_set_up(Cluster, brokerId), "broker up");
+    public void SetBrokerUp(int brokerId) => Check(Cluster.SetBrokerUp(brokerId), "broker up");
 
     /// <summary>Delays every response of a broker by <paramref name="rttMs"/> milliseconds.</summary>
-    public void SetBrokerRoundTrip(int brokerId, int rttMs) => Check(MockNative.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, rttMs), "broker rtt");
+    public void SetBrokerRoundTrip(int brokerId, int rttMs) => Check(Cluster.SetBrokerRoundTrip(brokerId, rttMs), "broker rtt");
 
     /// <summary>The next requests of <paramref name="apiKey"/> (to any broker) fail with <paramref name="errors"/>, in order.</summary>
     public void PushRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        MockNative.rd_kafka_mock_push_request_errors_array(Cluster, (short)apiKey, (nuint)errors.Length, Array.ConvertAll(errors, e => (int)e));
+        Cluster.PushRequestErrors((short)apiKey, errors);
     }
 
     /// <summary>Drops the errors pushed for <paramref name="apiKey"/> that have not been used yet.</summary>
-    public void ClearRequestErrors(KafkaApiKey apiKey) => MockNative.rd_kafka_mock_clear_request_errors(Cluster, (short)apiKey);
+    public void ClearRequestErrors(KafkaApiKey apiKey) => Cluster.ClearRequestErrors((short)apiKey);
 
     /// <summary>Stops the cluster. Dispose clients first.</summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            // The cluster uses the handle for its book keeping: destroy it first.
-            if (_cluster != 0)
-            {
-                MockNative.rd_kafka_mock_cluster_destroy(_cluster);
-                _cluster = 0;
-            }
+        _cluster.Dispose();
+        _host.Dispose();
+    }
 
-            if (_handle != 0)
-            {
-                MockNative.rd_kafka_destroy(_handle);
-                _handle = 0;
-            }
+    private MockClusterHandle Cluster
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_cluster.IsClosed, this);
+            return _cluster;
         }
     }
 
-    private nint Cluster => _cluster != 0 ? _cluster : throw new ObjectDisposedException(nameof(EmbeddedKafkaCluster));
-
-    private static void Check(int error, string what)
+    private static void Check(ErrorCode error, string what)
     {
-        if (error != 0)
+        if (error != ErrorCode.NoError)
         {
-            throw new KafkaException(new Error((ErrorCode)error, $"embedded cluster: {what} failed"));
+            throw new KafkaException(new Error(error, $"embedded cluster: {what} failed"));
         }
     }
 }
