@@ -3,6 +3,7 @@ using CrimeStreaming.Analyser;
 using CrimeStreaming.Cli;
 using CrimeStreaming.Demo;
 using CrimeStreaming.Kafka;
+using CrimeStreaming.Kafka.Analysis;
 using Microsoft.Extensions.Logging;
 
 // A member of the demo's analysis consumer group, in its own process (or on another machine):

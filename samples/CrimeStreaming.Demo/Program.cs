@@ -8,6 +8,7 @@ using CrimeStreaming.Csv;
 using CrimeStreaming.Demo;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Embedded;
+using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.Windowing;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

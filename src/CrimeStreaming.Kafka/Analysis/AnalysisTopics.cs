@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>The topics an analysis needs, checked before it starts.</summary>
 internal static class AnalysisTopics

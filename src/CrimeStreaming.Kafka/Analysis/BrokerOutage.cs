@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
 /// Turns "all brokers down" into a failure after a while, instead of a client that retries for ever: librdkafka reports

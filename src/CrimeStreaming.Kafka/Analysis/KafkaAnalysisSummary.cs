@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>What one <see cref="KafkaWindowAnalyser"/> instance read and published.</summary>
 public sealed record KafkaAnalysisSummary

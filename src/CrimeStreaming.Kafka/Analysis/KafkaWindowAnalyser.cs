@@ -3,7 +3,7 @@ using CrimeStreaming.ScaleOut;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
 /// One analysis instance of a consumer group: aggregates the input partitions it is given into hour-pane partials with a

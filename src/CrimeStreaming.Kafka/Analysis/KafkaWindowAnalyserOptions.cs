@@ -2,7 +2,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using CrimeStreaming.Windowing;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>Options of <see cref="KafkaWindowAnalyser"/> and <see cref="KafkaWindowResults"/>. Copied and validated (<see cref="Validate"/>) when they are built.</summary>
 public sealed class KafkaWindowAnalyserOptions

@@ -3,7 +3,7 @@ using CrimeStreaming.ScaleOut;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
 /// Reads the results topic that <see cref="KafkaWindowAnalyser"/> instances publish to, from its beginning, and merges

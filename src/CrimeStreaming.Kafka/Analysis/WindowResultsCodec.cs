@@ -5,7 +5,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using CrimeStreaming.ScaleOut;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
 /// The results topic's messages: pane partials and partition progress (with its checkpoint) as JSON, marked with the

@@ -6,6 +6,7 @@ using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Embedded;
+using CrimeStreaming.Kafka.Analysis;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 

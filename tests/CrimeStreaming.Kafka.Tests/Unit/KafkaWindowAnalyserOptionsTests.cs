@@ -1,3 +1,4 @@
+using CrimeStreaming.Kafka.Analysis;
 namespace CrimeStreaming.Kafka.Tests.Unit;
 
 /// <summary><see cref="KafkaWindowAnalyserOptions"/>: every invalid property reported at once by name, and copied by the analyser and the results reader. No cluster.</summary>

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>Faults injected into the embedded cluster mid-stream: nothing lost, nothing duplicated, failures reported.</summary>
 public class FaultTests

@@ -45,7 +45,7 @@ public sealed class KafkaCrimeSinkOptions
     /// <summary>
     /// Turns a report into the message value. The default value is <see cref="CrimeReportJsonSerializer.Instance"/>
     /// (<see cref="CrimeReportJson"/>); readers need the matching deserializer
-    /// (<see cref="KafkaCrimeSourceOptions.Deserializer"/>, <see cref="KafkaWindowAnalyserOptions.Deserializer"/>).
+    /// (<see cref="KafkaCrimeSourceOptions.Deserializer"/>, <see cref="Analysis.KafkaWindowAnalyserOptions.Deserializer"/>).
     /// </summary>
     /// <remarks>Called on the replay's thread for each report, with the topic and the message's headers in its context.
     /// A serializer that throws fails the delivery of that report (<see cref="ErrorCode.Local_ValueSerialization"/>),

@@ -5,7 +5,7 @@ namespace CrimeStreaming.Kafka;
 /// <summary>
 /// The default message value codec: <see cref="CrimeReportJson"/> as a Confluent.Kafka serializer and deserializer.
 /// The default value of <see cref="KafkaCrimeSinkOptions.Serializer"/>, <see cref="KafkaCrimeSourceOptions.Deserializer"/>
-/// and <see cref="KafkaWindowAnalyserOptions.Deserializer"/>.
+/// and <see cref="Analysis.KafkaWindowAnalyserOptions.Deserializer"/>.
 /// </summary>
 /// <remarks>Stateless and thread-safe: use <see cref="Instance"/>. Serialization writes through a per-thread reusable
 /// buffer; deserialization reads the message's bytes in place.</remarks>

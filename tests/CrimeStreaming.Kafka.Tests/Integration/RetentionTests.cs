@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka.Embedded;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>
 /// The embedded cluster keeps only the last 5 MiB of a partition: the sink's lag limit keeps the producer within what the

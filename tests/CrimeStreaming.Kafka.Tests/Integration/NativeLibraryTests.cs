@@ -4,7 +4,7 @@ using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Kafka.Embedded.Native;
 using Xunit.Abstractions;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>
 /// Which librdkafka is loaded, and what the packages change for the whole process. The process-wide facts are observed

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>The real sample through a 3-broker cluster (RF 3) over the Kafka wire protocol on loopback, and back.</summary>
 public class RoundTripTests

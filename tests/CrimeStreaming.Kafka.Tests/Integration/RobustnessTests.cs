@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>Edge cases: nothing to read, oversized reports, faulty callbacks, a cancelled flush.</summary>
 public class RobustnessTests

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CrimeStreaming.Kafka.Embedded;
 using Xunit.Abstractions;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>An independent client (kcat, built on its own librdkafka) reads what the adapter published.</summary>
 public class KcatCrossCheckTests(ITestOutputHelper output)

@@ -1,7 +1,8 @@
 using Confluent.Kafka;
+using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.ScaleOut;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Unit;
 
 public class WindowResultsCodecTests
 {

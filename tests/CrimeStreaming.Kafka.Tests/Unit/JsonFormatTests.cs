@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Unit;
 
 public class JsonFormatTests
 {

@@ -1,8 +1,9 @@
 using CrimeStreaming.Kafka.Embedded;
+using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Tests.ScaleOut;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>
 /// Analysis spread over a consumer group on the embedded 3-broker cluster: whatever the number of instances, and with

@@ -1,8 +1,9 @@
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded;
+using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.Tests.ScaleOut;
 
-namespace CrimeStreaming.Kafka.Tests;
+namespace CrimeStreaming.Kafka.Tests.Integration;
 
 /// <summary>
 /// Pluggable message codecs (<see cref="KafkaCrimeSinkOptions.Serializer"/>, <see cref="KafkaCrimeSourceOptions.Deserializer"/>,
