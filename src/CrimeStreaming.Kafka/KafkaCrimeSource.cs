@@ -23,7 +23,7 @@ namespace CrimeStreaming.Kafka;
 /// <para>A message that is not a report is skipped with a reason: counted in <see cref="Summary"/>, logged, and passed to
 /// <see cref="InvalidMessage"/> (a dead-letter hook). It never stops the source.</para>
 /// </remarks>
-public sealed class KafkaCrimeSource
+public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncEnumerable<ConsumedCrimeReport>
 {
     private readonly KafkaCrimeSourceOptions _options;
     private readonly ILogger _logger;
@@ -134,6 +134,15 @@ public sealed class KafkaCrimeSource
                 stop.Cancel();
             };
         });
+
+    /// <summary>Subscribes one consumer of the group, as <see cref="ToObservable"/> does: the source is an <see cref="IObservable{T}"/> of reports, as the sink is an <see cref="ICrimeReportSink"/>.</summary>
+    /// <param name="observer">Receives the reports.</param>
+    /// <returns>Disposing it stops the consumer.</returns>
+    public IDisposable Subscribe(IObserver<ConsumedCrimeReport> observer) => ToObservable().Subscribe(observer);
+
+    /// <summary>Reads as <see cref="ReadAllAsync"/> does, so that <c>await foreach (var report in source)</c> works.</summary>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public IAsyncEnumerator<ConsumedCrimeReport> GetAsyncEnumerator(CancellationToken cancellationToken = default) => ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Reads reports until cancelled, or until the end or the limit the options set.</summary>
     public IAsyncEnumerable<ConsumedCrimeReport> ReadAllAsync(CancellationToken cancellationToken = default) => ReadCoreAsync(cancellationToken, deliver: null);

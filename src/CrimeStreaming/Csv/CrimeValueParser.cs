@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CrimeStreaming.Csv;
 
 /// <summary>Parsers for the value formats found in LAPD files; allocation-free, culture-invariant.</summary>
-public static class CrimeValueParser
+internal static class CrimeValueParser
 {
     /// <summary>
     /// Parses the date part of <c>MM/DD/YYYY</c>, <c>MM/DD/YYYY hh:mm:ss AM</c>, <c>MM/DD/YYYY HH:MM</c> (both occur in one

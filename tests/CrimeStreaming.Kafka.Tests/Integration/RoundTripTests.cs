@@ -1,3 +1,4 @@
+using System.Reactive.Threading.Tasks;
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Embedded;
 
@@ -54,6 +55,31 @@ public class RoundTripTests
         first.Should().HaveCount(700);
         rest.Should().HaveCount(1958 - 700, "the second consumer starts where the first one committed");
         first.Concat(rest).Select(c => c.Report.Record.DrNumber).Should().OnlyHaveUniqueItems().And.HaveCount(1958);
+    }
+
+    [Fact]
+    public async Task The_source_is_an_async_enumerable_and_an_observable_of_reports_like_the_sink_is_a_report_sink()
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, 3, 3);
+        using (var sink = Sink(cluster))
+        {
+            await KafkaTestData.ReplayInto(sink);
+        }
+
+        var first = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "shapes", StopAtEnd = true, MaxReports = 500 });
+        var enumerated = new List<ConsumedCrimeReport>();
+        await foreach (var report in first)
+        {
+            enumerated.Add(report);
+        }
+
+        var rest = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "shapes", StopAtEnd = true });
+        var observed = await System.Reactive.Linq.Observable.ToList(rest).ToTask();
+
+        enumerated.Should().HaveCount(500);
+        observed.Should().HaveCount(1958 - 500, "the observer's consumer starts where the enumerated one committed");
+        enumerated.Concat(observed).Select(c => c.Report.Record.DrNumber).Should().OnlyHaveUniqueItems();
     }
 
     [Fact]
