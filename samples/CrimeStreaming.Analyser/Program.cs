@@ -1,7 +1,7 @@
 using System.Globalization;
 using CrimeStreaming.Analyser;
-using CrimeStreaming.Cli;
 using CrimeStreaming.Demo;
+using CrimeStreaming.Demo.Cli;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Analysis;
 using Microsoft.Extensions.Logging;

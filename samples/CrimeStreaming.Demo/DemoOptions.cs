@@ -1,5 +1,5 @@
 using System.Globalization;
-using CrimeStreaming.Cli;
+using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
 

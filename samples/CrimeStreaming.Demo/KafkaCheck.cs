@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using CrimeStreaming.Cli;
+using CrimeStreaming.Demo.Cli;
 using CrimeStreaming.Kafka;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CrimeStreaming.Cli;
+using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
 

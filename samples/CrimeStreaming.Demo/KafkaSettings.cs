@@ -1,6 +1,6 @@
 using System.Text;
-using CrimeStreaming.Cli;
 using Confluent.Kafka;
+using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
 

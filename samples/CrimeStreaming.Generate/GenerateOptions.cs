@@ -1,5 +1,5 @@
-using CrimeStreaming.Cli;
 using CrimeStreaming.Csv;
+using CrimeStreaming.Demo.Cli;
 using CrimeStreaming.Generation;
 
 namespace CrimeStreaming.Generate;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CrimeStreaming.Cli;
+using CrimeStreaming.Demo.Cli;
 using CrimeStreaming.Generate;
 using CrimeStreaming.Generation;
 

@@ -1,5 +1,5 @@
-using System.Reactive.Linq;
 using System.Globalization;
+using System.Reactive.Linq;
 using CrimeStreaming;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Windowing;

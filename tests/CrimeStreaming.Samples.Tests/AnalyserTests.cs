@@ -1,7 +1,7 @@
 extern alias analyser;
 using System.Text.RegularExpressions;
 using analyser::CrimeStreaming.Analyser;
-using UsageException = analyser::CrimeStreaming.Cli.UsageException;
+using UsageException = analyser::CrimeStreaming.Demo.Cli.UsageException;
 
 namespace CrimeStreaming.Samples.Tests;
 

@@ -1,5 +1,5 @@
-using CrimeStreaming.Cli;
 using CrimeStreaming.Demo;
+using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Samples.Tests;
 

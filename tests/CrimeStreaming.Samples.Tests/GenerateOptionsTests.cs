@@ -1,6 +1,6 @@
 extern alias generate;
 using generate::CrimeStreaming.Generate;
-using UsageException = generate::CrimeStreaming.Cli.UsageException;
+using UsageException = generate::CrimeStreaming.Demo.Cli.UsageException;
 
 namespace CrimeStreaming.Samples.Tests;
 

@@ -1,8 +1,8 @@
-using CrimeStreaming.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CrimeStreaming.Csv;
+using CrimeStreaming.Storage;
 
 namespace CrimeStreaming.Tests;
 

@@ -1,5 +1,5 @@
-using System.Reactive.Threading.Tasks;
 using System.Reactive.Concurrency;
+using System.Reactive.Threading.Tasks;
 using CrimeStreaming.Csv;
 
 namespace CrimeStreaming.Tests;

@@ -1,6 +1,6 @@
-using CrimeStreaming.Storage;
 using System.Collections.Concurrent;
 using CrimeStreaming.Csv;
+using CrimeStreaming.Storage;
 
 namespace CrimeStreaming.Tests;
 

@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>One command-line option of a <see cref="OptionTable{T}"/>.</summary>
 /// <typeparam name="T">The options object the option sets.</typeparam>

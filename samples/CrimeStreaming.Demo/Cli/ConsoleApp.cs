@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>
 /// The error discipline of the command-line apps: one <c>error: …</c> line on stderr (the stack trace only with

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>
 /// A table of command-line options: parses <c>--name value</c>, <c>--name=value</c> and flags into a

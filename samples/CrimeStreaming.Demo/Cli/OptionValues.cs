@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>Parses option values, with errors that name the option, the value and what is accepted.</summary>
 internal static class OptionValues

@@ -1,4 +1,4 @@
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>Checks paths named on the command line before any work starts.</summary>
 internal static class PathChecks

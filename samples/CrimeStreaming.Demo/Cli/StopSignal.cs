@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrimeStreaming.Cli;
+namespace CrimeStreaming.Demo.Cli;
 
 /// <summary>
 /// Turns Ctrl+C (SIGINT) and SIGTERM into a graceful stop: the first one cancels <see cref="Token"/> so the app can

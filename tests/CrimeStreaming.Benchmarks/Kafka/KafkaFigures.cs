@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Embedded;
-using Confluent.Kafka;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 

@@ -5,8 +5,8 @@ using Confluent.Kafka;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
 using CrimeStreaming.Kafka;
-using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Kafka.Analysis;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Benchmarks.Kafka;
 

@@ -1,5 +1,5 @@
-using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Kafka.Analysis;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Tests.ScaleOut;
 

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
-using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Kafka.Analysis;
+using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Tests.ScaleOut;
 
 namespace CrimeStreaming.Kafka.Tests.Integration;

@@ -1,6 +1,6 @@
+using CrimeStreaming.Csv;
 using CrimeStreaming.Storage;
 using CrimeStreaming.Storage.Compact;
-using CrimeStreaming.Csv;
 
 namespace CrimeStreaming.Tests.Storage;
 

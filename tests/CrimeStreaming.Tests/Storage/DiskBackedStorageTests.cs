@@ -1,6 +1,6 @@
-using CrimeStreaming.Storage;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Generation;
+using CrimeStreaming.Storage;
 
 namespace CrimeStreaming.Tests.Storage;
 
