@@ -121,7 +121,8 @@ public abstract class CrimeStreamer
         var deck = new OfficerDeck(Options.Officers, new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995));
         var bounds = new ReportTimeBounds();
         var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest);
-        var records = Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken);
+        // Reading and parsing (most of the work) run a few batches ahead on another core; the order, and so the result, is unchanged.
+        var records = ReadAhead.Of(Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken), cancellationToken);
         var partitions = Storage.Partition(Schedule(records, delays, deck, progress, bounds), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {
@@ -199,7 +200,8 @@ public abstract class CrimeStreamer
     /// why it sees only the description: a CSV source then skips parsing the rest of most rows of a city file. Override it
     /// to change which crimes count and keep that speed; override <see cref="IsOfInterest"/> for rules on other fields.</para>
     /// <para>Only called with a description that is not blank (records without one are dropped and counted before), and
-    /// it must give the same answer for the same description.</para>
+    /// it must give the same answer for the same description. It may run on the thread that reads the input, at the same
+    /// time as the other hooks run on the preparing thread: keep it a function of the description alone.</para>
     /// </remarks>
     protected virtual bool IsDescriptionOfInterest(string description)
     {

@@ -19,10 +19,10 @@ public sealed class InMemoryReportStorage : IReportStorage
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentOutOfRangeException.ThrowIfLessThan(officers, 1);
         var store = new CompactReportStore();
-        var parts = new List<CompactReportStore.Entry>[officers];
+        var parts = new EntryChunks[officers];
         for (var i = 0; i < officers; i++)
         {
-            parts[i] = [];
+            parts[i] = new EntryChunks();
         }
 
         var n = 0;
@@ -39,8 +39,8 @@ public sealed class InMemoryReportStorage : IReportStorage
         var result = new OfficerPartition[officers];
         for (var i = 0; i < officers; i++)
         {
-            var sorted = SortByReportTime(parts[i]);
-            parts[i] = null!; // let the unsorted copy go before the next officer's is sorted
+            var sorted = parts[i].SortedByReportTime();
+            parts[i] = null!; // let the unsorted chunks go before the next officer's are sorted
             result[i] = new OfficerPartition(i + 1, sorted.Length, Replay(store, sorted, i + 1));
         }
 
@@ -55,17 +55,47 @@ public sealed class InMemoryReportStorage : IReportStorage
         }
     }
 
-    /// <summary>Stable sort by report time: reports with equal times keep their input order.</summary>
-    private static CompactReportStore.Entry[] SortByReportTime(List<CompactReportStore.Entry> entries)
+    /// <summary>
+    /// One officer's entries in input order, in fixed-size chunks: growing never copies (entries are large structs), and
+    /// sorting moves 16-byte keys, not entries; each entry is copied once, into the exact-size sorted array.
+    /// </summary>
+    private sealed class EntryChunks
     {
-        var items = entries.ToArray();
-        var keys = new (long Ticks, int Index)[items.Length];
-        for (var i = 0; i < items.Length; i++)
+        private const int ChunkBits = 9; // 512 entries of ~120 bytes: under the large-object threshold
+        private const int ChunkSize = 1 << ChunkBits;
+        private readonly List<CompactReportStore.Entry[]> _chunks = [];
+        private int _count;
+
+        public void Add(in CompactReportStore.Entry entry)
         {
-            keys[i] = (items[i].ReportUtcTicks, i);
+            var slot = _count & (ChunkSize - 1);
+            if (slot == 0)
+            {
+                _chunks.Add(new CompactReportStore.Entry[ChunkSize]);
+            }
+
+            _chunks[^1][slot] = entry;
+            _count++;
         }
 
-        Array.Sort(keys, items);
-        return items;
+        /// <summary>Stable sort by report time: reports with equal times keep their input order.</summary>
+        public CompactReportStore.Entry[] SortedByReportTime()
+        {
+            var keys = new (long Ticks, int Index)[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                keys[i] = (_chunks[i >> ChunkBits][i & (ChunkSize - 1)].ReportUtcTicks, i);
+            }
+
+            Array.Sort(keys);
+            var sorted = new CompactReportStore.Entry[_count];
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                var index = keys[i].Index;
+                sorted[i] = _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+            }
+
+            return sorted;
+        }
     }
 }
