@@ -5,6 +5,10 @@ internal static class SpillCodec
 {
     private static readonly CrimeTextField[] Text = CrimeRecordFields.Text;
 
+    // Every field of the draft is written on every read, so one per thread serves all reads.
+    [ThreadStatic]
+    private static CrimeRecordDraft? t_draft;
+
     public static void Write(BinaryWriter w, CrimeReport report, long sequence)
     {
         var r = report.Record;
@@ -38,12 +42,10 @@ internal static class SpillCodec
         var offset = TimeSpan.FromMinutes(reader.ReadInt16());
         var officer = reader.ReadInt32();
         var reported = reader.ReadInt32();
-        var draft = new CrimeRecordDraft
-        {
-            DateReported = reported < 0 ? null : DateOnly.FromDayNumber(reported),
-            DateOccurred = DateOnly.FromDayNumber(reader.ReadInt32()),
-            TimeOccurred = new TimeOnly(reader.ReadInt64()),
-        };
+        var draft = t_draft ??= new CrimeRecordDraft();
+        draft.DateReported = reported < 0 ? null : DateOnly.FromDayNumber(reported);
+        draft.DateOccurred = DateOnly.FromDayNumber(reader.ReadInt32());
+        draft.TimeOccurred = new TimeOnly(reader.ReadInt64());
         var hasAge = reader.ReadBoolean();
         var age = reader.ReadInt32();
         draft.VictimAge = hasAge ? age : null;
