@@ -16,7 +16,7 @@ namespace CrimeStreaming;
 internal static class ReadAhead
 {
     /// <summary>The items of <paramref name="source"/>, read ahead on another thread when the machine has more than one core.</summary>
-    public static IEnumerable<T> Of<T>(IEnumerable<T> source, CancellationToken cancellationToken, int batchSize = 1024, int depth = 4) =>
+    public static IEnumerable<T> Of<T>(IEnumerable<T> source, CancellationToken cancellationToken, int batchSize = 256, int depth = 2) =>
         Environment.ProcessorCount > 1 ? Iterate(source, batchSize, depth, cancellationToken) : source;
 
     /// <summary>The items of <paramref name="source"/>, read ahead on another thread.</summary>
