@@ -57,6 +57,10 @@ internal sealed class SampleProcess : IDisposable
 
     public static SampleProcess Analyser(params string[] args) => new("CrimeStreaming.Analyser", args);
 
+    public static SampleProcess CustomStreamer(params string[] args) => new("CrimeStreaming.CustomStreamer", args);
+
+    public static SampleProcess InMemory(params string[] args) => new("CrimeStreaming.InMemory", args);
+
     /// <summary>Waits for the exit; fails the test if it takes longer than <paramref name="timeout"/>.</summary>
     public async Task<SampleProcess> ExitAsync(TimeSpan? timeout = null)
     {
