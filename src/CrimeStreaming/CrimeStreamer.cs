@@ -123,7 +123,7 @@ public abstract class CrimeStreamer
         var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest);
         // Reading and parsing (most of the work) run a few batches ahead on another core; the order, and so the result, is unchanged.
         var records = ReadAhead.Of(Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken), cancellationToken);
-        var partitions = Storage.Partition(Schedule(records, delays, deck, progress, bounds), Options.Officers, cancellationToken);
+        var partitions = Storage.Partition(Schedule(records, prefilter, delays, deck, progress, bounds), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {
             foreach (var partition in partitions)
@@ -352,7 +352,7 @@ public abstract class CrimeStreamer
     }
 
     /// <summary>Stages 2 to 5 over the loaded records, in input order, counting every outcome; passes on the reports of this shard's officers.</summary>
-    private IEnumerable<CrimeReport> Schedule(IEnumerable<CrimeRecord> records, Random delays, OfficerDeck deck, StreamingProgress progress, ReportTimeBounds bounds)
+    private IEnumerable<CrimeReport> Schedule(IEnumerable<CrimeRecord> records, DescriptionPrefilter descriptionRule, Random delays, OfficerDeck deck, StreamingProgress progress, ReportTimeBounds bounds)
     {
         // Two days cover any UTC offset; beyond that the delay must fit before the end of the calendar.
         var earliest = DateTime.MinValue.AddDays(2);
@@ -361,13 +361,13 @@ public abstract class CrimeStreamer
         var officers = Options.Officers;
         foreach (var record in records)
         {
-            if (string.IsNullOrWhiteSpace(record.CrimeDescription))
+            // The source's prefilter, applied here too for sources that do not apply it (it counts what it drops).
+            if (!descriptionRule.Keep(record.CrimeDescription))
             {
-                progress.OnMissingDescription();
                 continue;
             }
 
-            if (!IsDescriptionOfInterest(record.CrimeDescription) || !IsOfInterest(record))
+            if (!IsOfInterest(record))
             {
                 progress.OnNotOfInterest();
                 continue;

@@ -58,7 +58,7 @@ public sealed class StageHookTests
     [InlineData(5)]
     public void An_officer_outside_1_to_Officers_fails_preparation_naming_the_record(int officer)
     {
-        var streamer = new FixedOfficerStreamer(new InMemoryCrimeRecordSource(Records(3)), Options(officers: 4), officer);
+        var streamer = new FixedOfficerStreamer(new InMemoryCrimeRecordSource(Records(3)), Options(officers: 4), (_, _) => officer);
 
         var act = () => streamer.Prepare();
 
@@ -70,9 +70,9 @@ public sealed class StageHookTests
     public async Task A_subclass_runs_the_same_in_memory_and_disk_backed_storage()
     {
         var options = Options(officers: 5);
-        var inMemory = new FixedOfficerStreamer(new CsvCrimeRecordSource(TestData.Sample2010), options, officer: 0, new AreaRule());
+        var inMemory = new FixedOfficerStreamer(new CsvCrimeRecordSource(TestData.Sample2010), options, AreaOfficer);
         var storage = new DiskBackedReportStorage(new DiskBackedOptions { MemoryBudgetBytes = 64 << 10 });
-        var diskBacked = new FixedOfficerStreamer(new CsvCrimeRecordSource(TestData.Sample2010), options, officer: 0, new AreaRule(), storage);
+        var diskBacked = new FixedOfficerStreamer(new CsvCrimeRecordSource(TestData.Sample2010), options, AreaOfficer, storage);
 
         var a = new RecordingSink();
         var b = new RecordingSink();
@@ -82,7 +82,7 @@ public sealed class StageHookTests
         storage.LastSpill!.Runs.Should().BeGreaterThan(5, "the budget is small enough to spill");
         b.Written.Select(w => w.Report).Should().Equal(a.Written.Select(w => w.Report));
         summaryB.ToString().Should().Be(summaryA.ToString());
-        a.Written.Should().OnlyContain(w => w.Report.OfficerId == AreaRule.Officer(w.Report.Record, 5));
+        a.Written.Should().OnlyContain(w => w.Report.OfficerId == AreaOfficer(w.Report.Record, 5));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class StageHookTests
     {
         var released = 0;
         var storage = new ShortStorage(() => released++);
-        var streamer = new FixedOfficerStreamer(new InMemoryCrimeRecordSource(Records(10)), Options(officers: 3), officer: 1, storage: storage);
+        var streamer = new FixedOfficerStreamer(new InMemoryCrimeRecordSource(Records(10)), Options(officers: 3), (_, _) => 1, storage);
 
         var act = () => streamer.Prepare();
 
@@ -149,16 +149,14 @@ public sealed class StageHookTests
         }
     }
 
-    private sealed class FixedOfficerStreamer(ICrimeRecordSource source, CrimeStreamerOptions options, int officer, AreaRule? rule = null, IReportStorage? storage = null)
+    /// <summary>One officer per area, wrapped around the officer count.</summary>
+    private static int AreaOfficer(CrimeRecord record, int officers) => ((int.Parse(record.AreaId) - 1) % officers) + 1;
+
+    /// <summary>Assigns officers by <paramref name="assign"/>(record, officer count) and nothing else.</summary>
+    private sealed class FixedOfficerStreamer(ICrimeRecordSource source, CrimeStreamerOptions options, Func<CrimeRecord, int, int> assign, IReportStorage? storage = null)
         : CrimeStreamer(source, options, storage)
     {
-        protected override int AssignOfficer(CrimeRecord record, DateTimeOffset reportTime, OfficerDeck deck) =>
-            rule is null ? officer : AreaRule.Officer(record, deck.Officers);
-    }
-
-    private sealed class AreaRule
-    {
-        public static int Officer(CrimeRecord record, int officers) => ((int.Parse(record.AreaId) - 1) % officers) + 1;
+        protected override int AssignOfficer(CrimeRecord record, DateTimeOffset reportTime, OfficerDeck deck) => assign(record, deck.Officers);
     }
 
     private sealed class ShortStorage(Action release) : IReportStorage
