@@ -30,7 +30,7 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "removing the parti
     }
 
     var seconds = watch.Elapsed.TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{generator.Rows:N0} rows ({generator.Schema}, seed {generator.Seed}) written to {output} in {seconds:F1} s ({generator.Rows / Math.Max(seconds, 1e-3):N0} rows/s, {new FileInfo(output).Length / 1e6:N0} MB)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{generator.Rows:N0} rows ({generator.Schema.Name}, seed {generator.Seed}) written to {output} in {seconds:F1} s ({generator.Rows / Math.Max(seconds, 1e-3):N0} rows/s, {new FileInfo(output).Length / 1e6:N0} MB)"));
     return ConsoleApp.Success;
 });
 
