@@ -11,29 +11,20 @@ public sealed class PreprocessFigures : IFigureSuite
 {
     public string Name => "preprocess";
 
-    public Task RunAsync(FigureContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
         var rows = context.Quick ? 20_000 : 1_000_000;
         var path = BenchmarkData.RepeatedSample(rows);
-        var repetitions = context.Quick ? 1 : 3;
-
-        // Warm up both paths once, then alternate them so drift in machine load hits both alike.
-        RawParse(path);
-        Prepare(path);
-        double raw = 0, ours = 0;
-        for (var i = 0; i < repetitions; i++)
-        {
-            raw = Math.Max(raw, Rate(rows, () => RawParse(path)));
-            ours = Math.Max(ours, Rate(rows, () => Prepare(path)));
-        }
-
-        context.Report(Name, "raw CsvHelper parse (every field as string)", raw, "rows/s", $"{rows:N0} rows, best of {repetitions}");
-        context.Report(Name, "BasicCrimeStreamer.Prepare", ours, "rows/s", "parse + filter + simulate + partition + sort; goal >= 500k rows/s");
-        context.Report(Name, "prepare / raw parse", ours / raw, "ratio", "goal >= 0.5");
-        return Task.CompletedTask;
+        var series = await PairedRuns.RunAsync(
+            PairedRuns.Rounds(context, full: 7),
+            new PairedSide("raw CsvHelper parse", _ => Task.FromResult(Rate(rows, () => RawParse(path)))),
+            new PairedSide("BasicCrimeStreamer.Prepare", _ => Task.FromResult(Rate(rows, () => Prepare(path)))));
+        series.ReportRate(context, Name, 0, "raw CsvHelper parse (every field as string, one thread)", "rows/s", $"{rows:N0} rows");
+        series.ReportRate(context, Name, 1, "BasicCrimeStreamer.Prepare", "rows/s", "parse + filter + simulate + partition + sort; goal >= 500k rows/s");
+        series.ReportRatio(context, Name, 1, 0, "prepare / raw parse", "goal >= 1.0");
     }
 
-    private static double Rate(int rows, Func<long> run)
+    internal static double Rate(int rows, Func<long> run)
     {
         var watch = Stopwatch.StartNew();
         var n = run();
@@ -46,7 +37,8 @@ public sealed class PreprocessFigures : IFigureSuite
         return rows / watch.Elapsed.TotalSeconds;
     }
 
-    private static long RawParse(string path)
+    /// <summary>The peer: CsvHelper with its defaults, every field of every row as a string.</summary>
+    internal static long RawParse(string path)
     {
         using var reader = new StreamReader(path);
         using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
@@ -63,7 +55,7 @@ public sealed class PreprocessFigures : IFigureSuite
         return chars;
     }
 
-    private static long Prepare(string path)
+    internal static long Prepare(string path)
     {
         var streamer = new BasicCrimeStreamer(new CsvCrimeRecordSource(path), new CrimeStreamerOptions { Seed = 1, Officers = 8, AsFastAsPossible = true });
         using var prepared = streamer.Prepare();
