@@ -8,7 +8,8 @@ namespace CrimeStreaming.Kafka;
 
 /// <summary>
 /// Reads crime reports back from a Kafka topic, at least once: a report's offset is stored only after the downstream
-/// has processed it, and stored offsets are committed periodically, when partitions are revoked, and on close.
+/// has processed it (in batches: at most 1,000 reports or 100 ms later), and stored offsets are committed
+/// periodically, when partitions are revoked, and on close (every processed offset is stored before these two).
 /// </summary>
 /// <remarks>
 /// <para>"Processed" means: for <see cref="ReadAllAsync"/>, the consumer asked for the next report; for
@@ -156,6 +157,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
         var ends = new EndOfStreamTracker();
         var config = _options.ToConfig();
         var guard = new LogStartGuard(_logger, lost => RaiseLost(lost));
+        var offsets = new ProcessedOffsets(_options.Topic, _logger);
         Volatile.Write(ref _guard, guard);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
@@ -172,6 +174,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
+                offsets.Store(c);
                 CommitStored(c);
                 guard.Revoked(partitions);
                 foreach (var p in partitions)
@@ -223,12 +226,14 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
 
                 if (result is null)
                 {
+                    offsets.StoreIfDue(consumer);
                     continue;
                 }
 
                 if (result.IsPartitionEOF)
                 {
                     atEnd.Add(result.TopicPartition);
+                    offsets.StoreIfDue(consumer);
                     continue;
                 }
 
@@ -249,7 +254,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                         RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, "unknown control message"));
                     }
 
-                    consumer.StoreOffset(result);
+                    offsets.Processed(consumer, result.Partition.Value, result.Offset.Value);
                     continue;
                 }
 
@@ -263,14 +268,14 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                     Interlocked.Increment(ref _invalid);
                     _logger.LogWarning("Skipped message {Partition}@{Offset}: {Reason}", result.Partition.Value, result.Offset.Value, e.Message);
                     RaiseInvalid(new InvalidMessage(result.Partition.Value, result.Offset.Value, result.Message.Value, e.Message));
-                    consumer.StoreOffset(result);
+                    offsets.Processed(consumer, result.Partition.Value, result.Offset.Value);
                     continue;
                 }
 
                 if (seen is not null && !seen.Add(report.Record.DrNumber))
                 {
                     Interlocked.Increment(ref _duplicates);
-                    consumer.StoreOffset(result);
+                    offsets.Processed(consumer, result.Partition.Value, result.Offset.Value);
                     continue;
                 }
 
@@ -285,12 +290,14 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                 yield return consumed;
 
                 // The caller came back for more: the report has been processed, so its offset may be committed.
-                consumer.StoreOffset(result);
+                offsets.Processed(consumer, result.Partition.Value, result.Offset.Value);
                 processed++;
+                offsets.StoreIfDue(consumer);
             }
         }
         finally
         {
+            offsets.Store(consumer);
             CommitStored(consumer);
             consumer.Close();
         }

@@ -58,6 +58,52 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task Processed_positions_are_committed_while_reading_in_batches_and_never_past_the_report_in_hand()
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, 4, 3);
+        using (var sink = Sink(cluster))
+        {
+            await KafkaTestData.ReplayInto(sink);
+        }
+
+        var options = new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "batched-store", CommitInterval = TimeSpan.FromMilliseconds(50) };
+        var source = new KafkaCrimeSource(options);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        long committed = -1;
+        var n = 0;
+        await foreach (var _ in source.ReadAllAsync(timeout.Token))
+        {
+            if (++n < 1500)
+            {
+                continue;
+            }
+
+            // Report 1,500 is in hand (not processed): at least the first 1,000 positions were stored by count, and the
+            // automatic commit ships them while the reader waits here.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && (committed = CommittedCount(cluster.BootstrapServers, "batched-store")) < ProcessedOffsets.MaxPending)
+            {
+                await Task.Delay(50);
+            }
+
+            break;
+        }
+
+        committed.Should().BeGreaterThanOrEqualTo(ProcessedOffsets.MaxPending, "a full batch of processed positions is stored at once and committed automatically");
+        committed.Should().BeLessThan(1500 + 4, "nothing past the processed reports (and end markers) is committed");
+        CommittedCount(cluster.BootstrapServers, "batched-store").Should().Be(1499 + source.Summary.EndMarkers, "closing stores and commits every processed position (reports and end markers), exactly");
+    }
+
+    /// <summary>The group's committed positions summed over the topic's 4 partitions: the messages it has processed.</summary>
+    private static long CommittedCount(string bootstrap, string group)
+    {
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group }).SetLogHandler((_, _) => { }).Build();
+        var partitions = Enumerable.Range(0, 4).Select(p => new TopicPartition(KafkaDefaults.Topic, p));
+        return reader.Committed(partitions, TimeSpan.FromSeconds(10)).Where(c => c.Offset.Value >= 0).Sum(c => c.Offset.Value);
+    }
+
+    [Fact]
     public async Task The_source_is_an_async_enumerable_and_an_observable_of_reports_like_the_sink_is_a_report_sink()
     {
         using var cluster = new EmbeddedKafkaCluster();
