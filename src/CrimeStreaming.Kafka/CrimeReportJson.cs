@@ -199,36 +199,24 @@ public static class CrimeReportJson
             throw new FormatException("the JSON object is not well formed.");
         }
 
-        var missing = new List<string>();
-        Require(dr, "dr_no");
-        Require(dateOccurred, "date_occ");
-        Require(timeOccurred, "time_occ");
-        Require(area, "area");
-        Require(areaName, "area_name");
-        Require(code, "crm_cd");
-        Require(officer is >= 1 ? officer : null, "officer_id");
-        Require(reportTime, "report_time");
-        if (lat.HasValue != lon.HasValue)
+        // Checked without boxing or a list: the list of what is missing is only built for the error.
+        if (string.IsNullOrEmpty(dr) || dateOccurred is null || timeOccurred is null || string.IsNullOrEmpty(area) || string.IsNullOrEmpty(areaName)
+            || string.IsNullOrEmpty(code) || officer is not >= 1 || reportTime is null || lat.HasValue != lon.HasValue)
         {
-            missing.Add(lat.HasValue ? "lon" : "lat");
-        }
-
-        if (missing.Count > 0)
-        {
-            throw new FormatException($"missing {string.Join(", ", missing)}.");
+            throw Missing(dr, dateOccurred.HasValue, timeOccurred.HasValue, area, areaName, code, officer is >= 1, reportTime.HasValue, lat.HasValue, lon.HasValue);
         }
 
         var record = new CrimeRecord
         {
-            DrNumber = dr!,
+            DrNumber = dr,
             DateReported = dateReported,
-            DateOccurred = dateOccurred!.Value,
-            TimeOccurred = timeOccurred!.Value,
-            AreaId = area!,
-            AreaName = areaName!,
+            DateOccurred = dateOccurred.Value,
+            TimeOccurred = timeOccurred.Value,
+            AreaId = area,
+            AreaName = areaName,
             ReportingDistrict = district,
             Part = part,
-            CrimeCode = code!,
+            CrimeCode = code,
             CrimeDescription = description,
             MoCodes = mo,
             VictimAge = age,
@@ -248,11 +236,31 @@ public static class CrimeReportJson
             CrossStreet = cross,
             Location = lat is { } la && lon is { } lo ? new GeoPoint(la, lo) : null,
         };
-        return new CrimeReport(record, reportTime!.Value, officer!.Value);
+        return new CrimeReport(record, reportTime.Value, officer.Value);
+    }
 
-        void Require(object? value, string field)
+    /// <summary>The error naming every missing required field, in the order of the checks.</summary>
+    private static FormatException Missing(string? dr, bool dateOccurred, bool timeOccurred, string? area, string? areaName, string? code, bool officer, bool reportTime, bool lat, bool lon)
+    {
+        var missing = new List<string>();
+        Require(!string.IsNullOrEmpty(dr), "dr_no");
+        Require(dateOccurred, "date_occ");
+        Require(timeOccurred, "time_occ");
+        Require(!string.IsNullOrEmpty(area), "area");
+        Require(!string.IsNullOrEmpty(areaName), "area_name");
+        Require(!string.IsNullOrEmpty(code), "crm_cd");
+        Require(officer, "officer_id");
+        Require(reportTime, "report_time");
+        if (lat != lon)
         {
-            if (value is null || (value is string s && s.Length == 0))
+            missing.Add(lat ? "lon" : "lat");
+        }
+
+        return new FormatException($"missing {string.Join(", ", missing)}.");
+
+        void Require(bool present, string field)
+        {
+            if (!present)
             {
                 missing.Add(field);
             }
