@@ -54,6 +54,9 @@ public static class CrimeReportJson
     private static readonly JsonEncodedText OfficerId = JsonEncodedText.Encode("officer_id");
     private static readonly JsonEncodedText ReportTime = JsonEncodedText.Encode("report_time");
 
+    /// <summary>The strings of the low-cardinality fields (codes, descriptions, area names), shared by every reading thread.</summary>
+    private static readonly Utf8StringCache RepeatedValues = new();
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
@@ -160,27 +163,27 @@ public static class CrimeReportJson
 
             switch (name.Length)
             {
-                case 4 when name.SequenceEqual("area"u8): area = reader.GetString(); break;
+                case 4 when name.SequenceEqual("area"u8): area = ReadRepeated(ref reader); break;
                 case 5 when name.SequenceEqual("dr_no"u8): dr = reader.GetString(); break;
-                case 9 when name.SequenceEqual("area_name"u8): areaName = reader.GetString(); break;
-                case 11 when name.SequenceEqual("rpt_dist_no"u8): district = reader.GetString(); break;
-                case 8 when name.SequenceEqual("part_1_2"u8): part = reader.GetString(); break;
-                case 6 when name.SequenceEqual("crm_cd"u8): code = reader.GetString(); break;
-                case 11 when name.SequenceEqual("crm_cd_desc"u8): description = reader.GetString(); break;
+                case 9 when name.SequenceEqual("area_name"u8): areaName = ReadRepeated(ref reader); break;
+                case 11 when name.SequenceEqual("rpt_dist_no"u8): district = ReadRepeated(ref reader); break;
+                case 8 when name.SequenceEqual("part_1_2"u8): part = ReadRepeated(ref reader); break;
+                case 6 when name.SequenceEqual("crm_cd"u8): code = ReadRepeated(ref reader); break;
+                case 11 when name.SequenceEqual("crm_cd_desc"u8): description = ReadRepeated(ref reader); break;
                 case 7 when name.SequenceEqual("mocodes"u8): mo = reader.GetString(); break;
                 case 8 when name.SequenceEqual("vict_age"u8): age = reader.GetInt32(); break;
-                case 8 when name.SequenceEqual("vict_sex"u8): sex = reader.GetString(); break;
-                case 12 when name.SequenceEqual("vict_descent"u8): descent = reader.GetString(); break;
-                case 9 when name.SequenceEqual("premis_cd"u8): premiseCode = reader.GetString(); break;
-                case 11 when name.SequenceEqual("premis_desc"u8): premise = reader.GetString(); break;
-                case 14 when name.SequenceEqual("weapon_used_cd"u8): weaponCode = reader.GetString(); break;
-                case 11 when name.SequenceEqual("weapon_desc"u8): weapon = reader.GetString(); break;
-                case 6 when name.SequenceEqual("status"u8): status = reader.GetString(); break;
-                case 11 when name.SequenceEqual("status_desc"u8): statusDescription = reader.GetString(); break;
-                case 8 when name.SequenceEqual("crm_cd_1"u8): code1 = reader.GetString(); break;
-                case 8 when name.SequenceEqual("crm_cd_2"u8): code2 = reader.GetString(); break;
-                case 8 when name.SequenceEqual("crm_cd_3"u8): code3 = reader.GetString(); break;
-                case 8 when name.SequenceEqual("crm_cd_4"u8): code4 = reader.GetString(); break;
+                case 8 when name.SequenceEqual("vict_sex"u8): sex = ReadRepeated(ref reader); break;
+                case 12 when name.SequenceEqual("vict_descent"u8): descent = ReadRepeated(ref reader); break;
+                case 9 when name.SequenceEqual("premis_cd"u8): premiseCode = ReadRepeated(ref reader); break;
+                case 11 when name.SequenceEqual("premis_desc"u8): premise = ReadRepeated(ref reader); break;
+                case 14 when name.SequenceEqual("weapon_used_cd"u8): weaponCode = ReadRepeated(ref reader); break;
+                case 11 when name.SequenceEqual("weapon_desc"u8): weapon = ReadRepeated(ref reader); break;
+                case 6 when name.SequenceEqual("status"u8): status = ReadRepeated(ref reader); break;
+                case 11 when name.SequenceEqual("status_desc"u8): statusDescription = ReadRepeated(ref reader); break;
+                case 8 when name.SequenceEqual("crm_cd_1"u8): code1 = ReadRepeated(ref reader); break;
+                case 8 when name.SequenceEqual("crm_cd_2"u8): code2 = ReadRepeated(ref reader); break;
+                case 8 when name.SequenceEqual("crm_cd_3"u8): code3 = ReadRepeated(ref reader); break;
+                case 8 when name.SequenceEqual("crm_cd_4"u8): code4 = ReadRepeated(ref reader); break;
                 case 8 when name.SequenceEqual("location"u8): address = reader.GetString(); break;
                 case 12 when name.SequenceEqual("cross_street"u8): cross = reader.GetString(); break;
                 case 3 when name.SequenceEqual("lat"u8): lat = reader.GetDouble(); break;
@@ -265,6 +268,29 @@ public static class CrimeReportJson
                 missing.Add(field);
             }
         }
+    }
+
+    /// <summary>
+    /// A string of a field that repeats a few hundred values at most: the cached instance when these bytes were read
+    /// before, without allocating. Escaped values, and anything but a string, go through <see cref="Utf8JsonReader.GetString"/>
+    /// (which also decodes a value the first time, so its errors are unchanged).
+    /// </summary>
+    private static string? ReadRepeated(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return reader.GetString();
+        }
+
+        var utf8 = reader.ValueSpan;
+        if (RepeatedValues.TryGet(utf8, out var cached))
+        {
+            return cached;
+        }
+
+        var value = reader.GetString()!;
+        RepeatedValues.TryAdd(utf8, value);
+        return value;
     }
 
     private static DateOnly ReadDate(ref Utf8JsonReader reader)
