@@ -189,7 +189,7 @@ public static class CrimeReportJson
                 case 3 when name.SequenceEqual("lat"u8): lat = reader.GetDouble(); break;
                 case 3 when name.SequenceEqual("lon"u8): lon = reader.GetDouble(); break;
                 case 10 when name.SequenceEqual("officer_id"u8): officer = reader.GetInt32(); break;
-                case 11 when name.SequenceEqual("report_time"u8): reportTime = reader.GetDateTimeOffset(); break;
+                case 11 when name.SequenceEqual("report_time"u8): reportTime = ReadReportTime(ref reader); break;
                 case 9 when name.SequenceEqual("date_rptd"u8): dateReported = ReadDate(ref reader); break;
                 case 8 when name.SequenceEqual("date_occ"u8): dateOccurred = ReadDate(ref reader); break;
                 case 8 when name.SequenceEqual("time_occ"u8): timeOccurred = ReadTime(ref reader); break;
@@ -291,6 +291,85 @@ public static class CrimeReportJson
         var value = reader.GetString()!;
         RepeatedValues.TryAdd(utf8, value);
         return value;
+    }
+
+    private static DateTimeOffset ReadReportTime(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence && TryParseReportTime(reader.ValueSpan, out var value)
+            ? value
+            : reader.GetDateTimeOffset();
+
+    /// <summary>
+    /// <c>report_time</c> as <see cref="Serialize"/> writes it, read from the UTF-8 bytes: <c>yyyy-MM-ddTHH:mm:ss</c>, an
+    /// optional fraction of 1 to 7 digits, then <c>Z</c> or <c>±HH:mm</c>. Anything else (no seconds, no offset, more
+    /// digits, a year at the edge of the range…) is left to <see cref="Utf8JsonReader.GetDateTimeOffset"/>, which gives
+    /// the same value for what this accepts.
+    /// </summary>
+    internal static bool TryParseReportTime(ReadOnlySpan<byte> v, out DateTimeOffset value)
+    {
+        value = default;
+        if (v.Length < 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':'
+            || !TwoDigits(v, 0, out var century) || !TwoDigits(v, 2, out var yearOfCentury) || !TwoDigits(v, 5, out var month) || !TwoDigits(v, 8, out var day)
+            || !TwoDigits(v, 11, out var hour) || !TwoDigits(v, 14, out var minute) || !TwoDigits(v, 17, out var second))
+        {
+            return false;
+        }
+
+        var year = (century * 100) + yearOfCentury;
+        // Years 1 and 9999 could leave the range once the offset is applied: the general parser decides.
+        if (year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        long fraction = 0;
+        if (v[i] == '.')
+        {
+            var start = ++i;
+            while (i < v.Length && i - start < 8 && (uint)(v[i] - '0') <= 9)
+            {
+                fraction = (fraction * 10) + (v[i] - '0');
+                i++;
+            }
+
+            var digits = i - start;
+            if (digits is 0 or > 7)
+            {
+                return false;
+            }
+
+            for (; digits < 7; digits++)
+            {
+                fraction *= 10;
+            }
+        }
+
+        long offsetMinutes;
+        if (i == v.Length - 1 && v[i] == 'Z')
+        {
+            offsetMinutes = 0;
+        }
+        else if (i == v.Length - 6 && v[i] is (byte)'+' or (byte)'-' && v[i + 3] == ':' && TwoDigits(v, i + 1, out var offsetHours) && TwoDigits(v, i + 4, out var minutes)
+            && offsetHours < 14 && minutes < 60)
+        {
+            offsetMinutes = ((offsetHours * 60) + minutes) * (v[i] == '-' ? -1 : 1);
+        }
+        else
+        {
+            return false;
+        }
+
+        var ticks = new DateTime(year, month, day, hour, minute, second).Ticks + fraction;
+        value = new DateTimeOffset(ticks, new TimeSpan(offsetMinutes * TimeSpan.TicksPerMinute));
+        return true;
+    }
+
+    private static bool TwoDigits(ReadOnlySpan<byte> v, int at, out int value)
+    {
+        var tens = (uint)(v[at] - '0');
+        var ones = (uint)(v[at + 1] - '0');
+        value = (int)((tens * 10) + ones);
+        return tens <= 9 && ones <= 9;
     }
 
     private static DateOnly ReadDate(ref Utf8JsonReader reader)
