@@ -35,6 +35,7 @@ internal sealed class Utf8StringCache
 
     private readonly Entry?[] _slots;
     private readonly uint _mask;
+    private readonly int _shift;
     private int _count;
 
     /// <summary>An empty cache of at most <paramref name="capacity"/> values of at most <paramref name="maxValueLength"/> bytes.</summary>
@@ -47,6 +48,7 @@ internal sealed class Utf8StringCache
         MaxValueLength = maxValueLength;
         _slots = new Entry?[BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
         _mask = (uint)_slots.Length - 1;
+        _shift = 32 - BitOperations.Log2((uint)_slots.Length);
     }
 
     /// <summary>The most values the cache holds.</summary>
@@ -64,10 +66,11 @@ internal sealed class Utf8StringCache
         if (utf8.Length <= MaxValueLength)
         {
             var hash = Hash(utf8);
+            var home = hash >> _shift;
             var slots = _slots;
             for (var i = 0u; i < MaxProbes; i++)
             {
-                var entry = Volatile.Read(ref slots[(hash + i) & _mask]);
+                var entry = Volatile.Read(ref slots[(home + i) & _mask]);
                 if (entry is null)
                 {
                     break;
@@ -107,10 +110,11 @@ internal sealed class Utf8StringCache
         }
 
         var hash = Hash(utf8);
+        var home = hash >> _shift;
         Entry? created = null;
         for (var i = 0u; i < MaxProbes; i++)
         {
-            ref var slot = ref _slots[(hash + i) & _mask];
+            ref var slot = ref _slots[(home + i) & _mask];
             var entry = Volatile.Read(ref slot);
             if (entry is null)
             {
@@ -132,34 +136,46 @@ internal sealed class Utf8StringCache
         return false;
     }
 
-    /// <summary>A 32-bit hash of the bytes: 8 bytes a round, then a final mix so that every byte reaches the low bits.</summary>
+    /// <summary>
+    /// A 32-bit hash of the bytes. Most values are short codes: up to 16 bytes, two overlapping reads and two
+    /// multiplications, no loop; longer values first fold in 8 bytes a round.
+    /// </summary>
     internal static uint Hash(ReadOnlySpan<byte> utf8)
     {
         const ulong Prime1 = 0x9E3779B185EBCA87;
         const ulong Prime2 = 0xC2B2AE3D27D4EB4F;
-        var h = (ulong)utf8.Length * Prime1;
-        var rest = utf8;
-        while (rest.Length >= 8)
+        var length = utf8.Length;
+        ulong first, last;
+        if (length >= 8)
         {
-            h = BitOperations.RotateLeft(h ^ (BinaryPrimitives.ReadUInt64LittleEndian(rest) * Prime2), 31) * Prime1;
-            rest = rest[8..];
-        }
-
-        if (!rest.IsEmpty)
-        {
-            var tail = 0ul;
-            for (var i = 0; i < rest.Length; i++)
+            var folded = (ulong)length * Prime1;
+            var rest = utf8;
+            while (rest.Length > 16)
             {
-                tail |= (ulong)rest[i] << (8 * i);
+                folded = BitOperations.RotateLeft(folded ^ (BinaryPrimitives.ReadUInt64LittleEndian(rest) * Prime2), 31) * Prime1;
+                rest = rest[8..];
             }
 
-            h = BitOperations.RotateLeft(h ^ (tail * Prime2), 31) * Prime1;
+            first = folded ^ BinaryPrimitives.ReadUInt64LittleEndian(rest);
+            last = BinaryPrimitives.ReadUInt64LittleEndian(rest[^8..]);
+        }
+        else if (length >= 4)
+        {
+            first = BinaryPrimitives.ReadUInt32LittleEndian(utf8);
+            last = BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]);
+        }
+        else if (length > 0)
+        {
+            first = ((ulong)utf8[0] << 16) | ((ulong)utf8[length >> 1] << 8) | utf8[length - 1];
+            last = 0;
+        }
+        else
+        {
+            first = last = 0;
         }
 
-        h ^= h >> 33;
-        h *= Prime2;
-        h ^= h >> 29;
-        return (uint)(h ^ (h >> 32));
+        // The top bits of a product depend on every bit of its factors: the slot is taken from them.
+        return (uint)((((first * Prime1) ^ last ^ (ulong)length) * Prime2) >> 32);
     }
 
     /// <summary>An immutable cached value: its hash, its UTF-8 bytes and its string.</summary>
