@@ -21,7 +21,7 @@ namespace CrimeStreaming.Kafka;
 /// <c>report_time</c> is ISO 8601 with its UTC offset; codes are strings (leading zeros kept); absent values are
 /// omitted; an unknown location has no <c>lat</c>/<c>lon</c>. Unknown fields are ignored when reading.</para>
 /// </remarks>
-public static class CrimeReportJson
+public static partial class CrimeReportJson
 {
     private static readonly JsonEncodedText DrNo = JsonEncodedText.Encode("dr_no");
     private static readonly JsonEncodedText DateRptd = JsonEncodedText.Encode("date_rptd");
@@ -128,15 +128,19 @@ public static class CrimeReportJson
     {
         try
         {
-            return Read(utf8Json);
+            return ReadWithReader(utf8Json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception e) when (IsFormatError(e))
         {
-            throw new FormatException($"not a crime report: {e.Message}", e);
+            throw NotAReport(e);
         }
     }
 
-    private static CrimeReport Read(ReadOnlySpan<byte> utf8Json)
+    private static bool IsFormatError(Exception e) => e is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException;
+
+    private static FormatException NotAReport(Exception e) => new($"not a crime report: {e.Message}", e);
+
+    private static CrimeReport ReadWithReader(ReadOnlySpan<byte> utf8Json)
     {
         var reader = new Utf8JsonReader(utf8Json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -144,55 +148,28 @@ public static class CrimeReportJson
             throw new FormatException("a JSON object is expected.");
         }
 
-        string? dr = null, area = null, areaName = null, district = null, part = null, code = null, description = null, mo = null;
-        string? sex = null, descent = null, premiseCode = null, premise = null, weaponCode = null, weapon = null, status = null, statusDescription = null;
-        string? code1 = null, code2 = null, code3 = null, code4 = null, address = null, cross = null;
-        DateOnly? dateReported = null, dateOccurred = null;
-        TimeOnly? timeOccurred = null;
-        int? age = null, officer = null;
-        double? lat = null, lon = null;
-        DateTimeOffset? reportTime = null;
+        var values = default(ReportValues);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
+            var field = Lookup(reader.ValueSpan);
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
             {
                 continue;
             }
 
-            switch (name.Length)
+            switch (field)
             {
-                case 4 when name.SequenceEqual("area"u8): area = ReadRepeated(ref reader); break;
-                case 5 when name.SequenceEqual("dr_no"u8): dr = reader.GetString(); break;
-                case 9 when name.SequenceEqual("area_name"u8): areaName = ReadRepeated(ref reader); break;
-                case 11 when name.SequenceEqual("rpt_dist_no"u8): district = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("part_1_2"u8): part = ReadRepeated(ref reader); break;
-                case 6 when name.SequenceEqual("crm_cd"u8): code = ReadRepeated(ref reader); break;
-                case 11 when name.SequenceEqual("crm_cd_desc"u8): description = ReadRepeated(ref reader); break;
-                case 7 when name.SequenceEqual("mocodes"u8): mo = reader.GetString(); break;
-                case 8 when name.SequenceEqual("vict_age"u8): age = reader.GetInt32(); break;
-                case 8 when name.SequenceEqual("vict_sex"u8): sex = ReadRepeated(ref reader); break;
-                case 12 when name.SequenceEqual("vict_descent"u8): descent = ReadRepeated(ref reader); break;
-                case 9 when name.SequenceEqual("premis_cd"u8): premiseCode = ReadRepeated(ref reader); break;
-                case 11 when name.SequenceEqual("premis_desc"u8): premise = ReadRepeated(ref reader); break;
-                case 14 when name.SequenceEqual("weapon_used_cd"u8): weaponCode = ReadRepeated(ref reader); break;
-                case 11 when name.SequenceEqual("weapon_desc"u8): weapon = ReadRepeated(ref reader); break;
-                case 6 when name.SequenceEqual("status"u8): status = ReadRepeated(ref reader); break;
-                case 11 when name.SequenceEqual("status_desc"u8): statusDescription = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("crm_cd_1"u8): code1 = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("crm_cd_2"u8): code2 = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("crm_cd_3"u8): code3 = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("crm_cd_4"u8): code4 = ReadRepeated(ref reader); break;
-                case 8 when name.SequenceEqual("location"u8): address = reader.GetString(); break;
-                case 12 when name.SequenceEqual("cross_street"u8): cross = reader.GetString(); break;
-                case 3 when name.SequenceEqual("lat"u8): lat = reader.GetDouble(); break;
-                case 3 when name.SequenceEqual("lon"u8): lon = reader.GetDouble(); break;
-                case 10 when name.SequenceEqual("officer_id"u8): officer = reader.GetInt32(); break;
-                case 11 when name.SequenceEqual("report_time"u8): reportTime = ReadReportTime(ref reader); break;
-                case 9 when name.SequenceEqual("date_rptd"u8): dateReported = ReadDate(ref reader); break;
-                case 8 when name.SequenceEqual("date_occ"u8): dateOccurred = ReadDate(ref reader); break;
-                case 8 when name.SequenceEqual("time_occ"u8): timeOccurred = ReadTime(ref reader); break;
+                case < FirstRepeated: values.Text[(int)field] = reader.GetString(); break;
+                case <= LastText: values.Text[(int)field] = ReadRepeated(ref reader); break;
+                case Field.VictAge: values.Age = reader.GetInt32(); break;
+                case Field.Lat: values.Lat = reader.GetDouble(); break;
+                case Field.Lon: values.Lon = reader.GetDouble(); break;
+                case Field.OfficerId: values.Officer = reader.GetInt32(); break;
+                case Field.ReportTime: values.ReportTime = ReadReportTime(ref reader); break;
+                case Field.DateRptd: values.DateReported = ReadDate(ref reader); break;
+                case Field.DateOcc: values.DateOccurred = ReadDate(ref reader); break;
+                case Field.TimeOcc: values.TimeOccurred = ReadTime(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -202,72 +179,7 @@ public static class CrimeReportJson
             throw new FormatException("the JSON object is not well formed.");
         }
 
-        // Checked without boxing or a list: the list of what is missing is only built for the error.
-        if (string.IsNullOrEmpty(dr) || dateOccurred is null || timeOccurred is null || string.IsNullOrEmpty(area) || string.IsNullOrEmpty(areaName)
-            || string.IsNullOrEmpty(code) || officer is not >= 1 || reportTime is null || lat.HasValue != lon.HasValue)
-        {
-            throw Missing(dr, dateOccurred.HasValue, timeOccurred.HasValue, area, areaName, code, officer is >= 1, reportTime.HasValue, lat.HasValue, lon.HasValue);
-        }
-
-        var record = new CrimeRecord
-        {
-            DrNumber = dr,
-            DateReported = dateReported,
-            DateOccurred = dateOccurred.Value,
-            TimeOccurred = timeOccurred.Value,
-            AreaId = area,
-            AreaName = areaName,
-            ReportingDistrict = district,
-            Part = part,
-            CrimeCode = code,
-            CrimeDescription = description,
-            MoCodes = mo,
-            VictimAge = age,
-            VictimSex = sex,
-            VictimDescent = descent,
-            PremiseCode = premiseCode,
-            PremiseDescription = premise,
-            WeaponCode = weaponCode,
-            WeaponDescription = weapon,
-            StatusCode = status,
-            StatusDescription = statusDescription,
-            CrimeCode1 = code1,
-            CrimeCode2 = code2,
-            CrimeCode3 = code3,
-            CrimeCode4 = code4,
-            Address = address,
-            CrossStreet = cross,
-            Location = lat is { } la && lon is { } lo ? new GeoPoint(la, lo) : null,
-        };
-        return new CrimeReport(record, reportTime.Value, officer.Value);
-    }
-
-    /// <summary>The error naming every missing required field, in the order of the checks.</summary>
-    private static FormatException Missing(string? dr, bool dateOccurred, bool timeOccurred, string? area, string? areaName, string? code, bool officer, bool reportTime, bool lat, bool lon)
-    {
-        var missing = new List<string>();
-        Require(!string.IsNullOrEmpty(dr), "dr_no");
-        Require(dateOccurred, "date_occ");
-        Require(timeOccurred, "time_occ");
-        Require(!string.IsNullOrEmpty(area), "area");
-        Require(!string.IsNullOrEmpty(areaName), "area_name");
-        Require(!string.IsNullOrEmpty(code), "crm_cd");
-        Require(officer, "officer_id");
-        Require(reportTime, "report_time");
-        if (lat != lon)
-        {
-            missing.Add(lat ? "lon" : "lat");
-        }
-
-        return new FormatException($"missing {string.Join(", ", missing)}.");
-
-        void Require(bool present, string field)
-        {
-            if (!present)
-            {
-                missing.Add(field);
-            }
-        }
+        return values.IsComplete ? values.Create() : throw values.Missing();
     }
 
     /// <summary>
