@@ -6,9 +6,9 @@ using System.Text.Json;
 namespace CrimeStreaming.Kafka;
 
 /// <summary>
-/// The topic's message format: a <see cref="CrimeReport"/> as one flat JSON object, written and read with
-/// System.Text.Json's <see cref="Utf8JsonWriter"/> and <see cref="Utf8JsonReader"/> directly (no reflection, no
-/// intermediate object: about four times faster to read than a generated serializer on these records).
+/// The topic's message format: a <see cref="CrimeReport"/> as one flat JSON object, written with System.Text.Json's
+/// <see cref="Utf8JsonWriter"/> directly, and read in one pass over the UTF-8 bytes when laid out as written here, with
+/// <see cref="Utf8JsonReader"/> otherwise (no reflection, no intermediate object).
 /// </summary>
 /// <remarks>
 /// <para>Field names follow the LAPD columns in snake_case and are a stable contract: <c>dr_no</c>, <c>date_rptd</c>,
@@ -53,6 +53,20 @@ public static partial class CrimeReportJson
     private static readonly JsonEncodedText Lon = JsonEncodedText.Encode("lon");
     private static readonly JsonEncodedText OfficerId = JsonEncodedText.Encode("officer_id");
     private static readonly JsonEncodedText ReportTime = JsonEncodedText.Encode("report_time");
+
+    /// <summary>
+    /// The properties in the order <see cref="Serialize"/> writes them, each as <c>"name":</c>: the compact path of
+    /// <see cref="Deserialize"/> expects them in this order (a field absent is skipped over; any other order is only
+    /// slower). Declared after the names, which its initializer reads.
+    /// </summary>
+    private static readonly ExpectedProperty[] WriteOrder =
+    [
+        .. new[]
+        {
+            DrNo, DateRptd, DateOcc, TimeOcc, Area, AreaName, RptDistNo, Part12, CrmCd, CrmCdDesc, Mocodes, VictAge, VictSex, VictDescent, PremisCd,
+            PremisDesc, WeaponUsedCd, WeaponDesc, Status, StatusDesc, CrmCd1, CrmCd2, CrmCd3, CrmCd4, Location, CrossStreet, Lat, Lon, OfficerId, ReportTime,
+        }.Select(name => new ExpectedProperty([(byte)'"', .. name.EncodedUtf8Bytes, (byte)'"', (byte)':'], Lookup(name.EncodedUtf8Bytes))),
+    ];
 
     /// <summary>The strings of the low-cardinality fields (codes, descriptions, area names), shared by every reading thread.</summary>
     private static readonly Utf8StringCache RepeatedValues = new();
@@ -125,6 +139,21 @@ public static partial class CrimeReportJson
     /// <summary>Reads a report back.</summary>
     /// <exception cref="FormatException">The bytes are not a report: invalid JSON, a value of the wrong type, or a required field missing.</exception>
     public static CrimeReport Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        // A message as Serialize writes it takes the compact path; whatever that path does not recognise is read again
+        // with Utf8JsonReader, which decides the result or the error.
+        try
+        {
+            return TryReadCompact(utf8Json, out var report) ? report : ReadWithReader(utf8Json);
+        }
+        catch (Exception e) when (IsFormatError(e))
+        {
+            throw NotAReport(e);
+        }
+    }
+
+    /// <summary><see cref="Deserialize"/> through <see cref="Utf8JsonReader"/> only: the reference the compact path agrees with.</summary>
+    internal static CrimeReport DeserializeWithReader(ReadOnlySpan<byte> utf8Json)
     {
         try
         {
@@ -273,6 +302,40 @@ public static partial class CrimeReportJson
 
         var ticks = new DateTime(year, month, day, hour, minute, second).Ticks + fraction;
         value = new DateTimeOffset(ticks, new TimeSpan(offsetMinutes * TimeSpan.TicksPerMinute));
+        return true;
+    }
+
+    /// <summary><c>yyyy-MM-dd</c>, digits only and a valid date; anything else is left to <see cref="ReadDate"/>.</summary>
+    private static bool TryParseDate(ReadOnlySpan<byte> v, out DateOnly date)
+    {
+        date = default;
+        if (v.Length != 10 || v[4] != '-' || v[7] != '-'
+            || !TwoDigits(v, 0, out var century) || !TwoDigits(v, 2, out var yearOfCentury) || !TwoDigits(v, 5, out var month) || !TwoDigits(v, 8, out var day))
+        {
+            return false;
+        }
+
+        var year = (century * 100) + yearOfCentury;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary><c>HH:mm:ss</c>, digits only and a valid time; anything else is left to <see cref="ReadTime"/>.</summary>
+    private static bool TryParseTime(ReadOnlySpan<byte> v, out TimeOnly time)
+    {
+        time = default;
+        if (v.Length != 8 || v[2] != ':' || v[5] != ':' || !TwoDigits(v, 0, out var hours) || !TwoDigits(v, 3, out var minutes) || !TwoDigits(v, 6, out var seconds)
+            || hours > 23 || minutes > 59 || seconds > 59)
+        {
+            return false;
+        }
+
+        time = new TimeOnly(hours, minutes, seconds);
         return true;
     }
 
