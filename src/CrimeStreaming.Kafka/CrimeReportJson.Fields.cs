@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace CrimeStreaming.Kafka;
 
-/// <summary>The fields of the message format and the values read from one message, shared by both ways of reading it.</summary>
+// The fields of the message format and the values read from one message, shared by both ways of reading it.
 public static partial class CrimeReportJson
 {
     private const Field FirstRepeated = Field.Area;
