@@ -51,4 +51,38 @@ public class CompactReportStoreTests
         var report = new CrimeReport(TestData.Record("1", null, new DateTime(2021, 3, 14, 1, 59, 0)), new DateTimeOffset(2021, 3, 14, 3, 30, 0, TimeSpan.FromHours(-7)), 9);
         store.Materialize(store.Add(report), 9).Should().Be(report);
     }
+
+    [Fact]
+    public void An_entry_is_120_bytes()
+    {
+        System.Runtime.CompilerServices.Unsafe.SizeOf<CompactReportStore.Entry>().Should().Be(120, "the packed fields must not grow the entry back to 128 bytes");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 0, 0, 0, 0L, -840, true, true)]
+    [InlineData(9999, 12, 31, 23, 59, 59, 9_999_999L, 840, false, false)]
+    [InlineData(2020, 2, 29, 12, 0, 0, 1L, 0, true, false)]
+    [InlineData(2024, 11, 3, 1, 30, 0, 0L, -420, false, true)]
+    [InlineData(1970, 1, 1, 0, 0, 1, 5_000_000L, 330, true, true)]
+    public void Packed_fields_round_trip_at_their_edges(int year, int month, int day, int hour, int minute, int second, long extraTicks, int offsetMinutes, bool withAge, bool withLocation)
+    {
+        var store = new CompactReportStore();
+        var occurred = new TimeOnly(hour, minute, second).Add(TimeSpan.FromTicks(extraTicks));
+        var record = TestData.Record("1", null, new DateTime(2021, 3, 14, 1, 59, 0)) with
+        {
+            DateOccurred = new DateOnly(year, month, day),
+            TimeOccurred = occurred,
+            VictimAge = withAge ? -3 : null,
+            Location = withLocation ? new GeoPoint(-90, 180) : null,
+        };
+        var offset = TimeSpan.FromMinutes(offsetMinutes);
+        var reportTime = new DateTimeOffset(2000, 6, 1, 0, 0, 0, offset);
+        var report = new CrimeReport(record, reportTime, 2);
+
+        var back = store.Materialize(store.Add(report), 2);
+
+        back.Should().Be(report);
+        back.ReportTime.Offset.Should().Be(offset);
+        back.Record.TimeOccurred.Ticks.Should().Be(occurred.Ticks);
+    }
 }

@@ -17,16 +17,12 @@ internal sealed class CompactReportStore
         return new Entry
         {
             ReportUtcTicks = report.ReportTime.UtcTicks,
-            ReportOffsetMinutes = (short)report.ReportTime.Offset.TotalMinutes,
-            DateOccurred = r.DateOccurred.DayNumber,
+            Occurred = Entry.PackOccurred(r.DateOccurred, r.TimeOccurred, r.VictimAge.HasValue, r.Location.HasValue),
             DateReported = r.DateReported?.DayNumber ?? -1,
-            TimeOccurredTicks = r.TimeOccurred.Ticks,
             VictimAge = r.VictimAge ?? 0,
-            HasVictimAge = r.VictimAge.HasValue,
-            HasLocation = r.Location.HasValue,
             Latitude = r.Location?.Latitude ?? 0,
             Longitude = r.Location?.Longitude ?? 0,
-            Text = _arena.Append(r.DrNumber, r.MoCodes, r.Address, r.CrossStreet),
+            TextAndOffset = Entry.PackText(_arena.Append(r.DrNumber, r.MoCodes, r.Address, r.CrossStreet), report.ReportTime.Offset),
             AreaId = _table.Add(r.AreaId),
             AreaName = _table.Add(r.AreaName),
             ReportingDistrict = _table.Add(r.ReportingDistrict),
@@ -55,8 +51,8 @@ internal sealed class CompactReportStore
         {
             DrNumber = dr!,
             DateReported = e.DateReported < 0 ? null : DateOnly.FromDayNumber(e.DateReported),
-            DateOccurred = DateOnly.FromDayNumber(e.DateOccurred),
-            TimeOccurred = new TimeOnly(e.TimeOccurredTicks),
+            DateOccurred = e.DateOccurred,
+            TimeOccurred = e.TimeOccurred,
             AreaId = _table.Get(e.AreaId)!,
             AreaName = _table.Get(e.AreaName)!,
             ReportingDistrict = _table.Get(e.ReportingDistrict),
@@ -81,19 +77,32 @@ internal sealed class CompactReportStore
             CrossStreet = cross,
             Location = e.HasLocation ? new GeoPoint(e.Latitude, e.Longitude) : null,
         };
-        var offset = TimeSpan.FromMinutes(e.ReportOffsetMinutes);
+        var offset = e.ReportOffset;
         return new CrimeReport(record, new DateTimeOffset(e.ReportUtcTicks + offset.Ticks, offset), officerId);
     }
 
-    /// <summary>One report, inline.</summary>
+    /// <summary>One report, inline, in 120 bytes.</summary>
+    /// <remarks>
+    /// Values that need fewer bits share a field, so that the struct is 120 bytes, not 128: the occurrence date (day number,
+    /// 22 bits), its time of day (ticks, under 2^40) and the two presence flags in one 64-bit field; the report time's UTC
+    /// offset (whole minutes, within ±14 hours) in the top 12 bits of the arena position, whose chunk index keeps 20 bits.
+    /// </remarks>
     internal struct Entry
     {
+        private const int TimeBits = 40;
+        private const long TimeMask = (1L << TimeBits) - 1;
+        private const int DayBits = 22;
+        private const ulong HasVictimAgeBit = 1UL << 62;
+        private const ulong HasLocationBit = 1UL << 63;
+        private const int OffsetShift = 52;
+        private const int OffsetBias = 2048;
+        private const long PositionMask = (1L << OffsetShift) - 1;
+
         public long ReportUtcTicks;
-        public long TimeOccurredTicks;
-        public long Text;
+        public ulong Occurred;
+        public long TextAndOffset;
         public double Latitude;
         public double Longitude;
-        public int DateOccurred;
         public int DateReported;
         public int VictimAge;
         public int AreaId;
@@ -114,8 +123,32 @@ internal sealed class CompactReportStore
         public int CrimeCode2;
         public int CrimeCode3;
         public int CrimeCode4;
-        public short ReportOffsetMinutes;
-        public bool HasVictimAge;
-        public bool HasLocation;
+
+        public readonly DateOnly DateOccurred => DateOnly.FromDayNumber((int)(Occurred >> TimeBits) & ((1 << DayBits) - 1));
+
+        public readonly TimeOnly TimeOccurred => new((long)Occurred & TimeMask);
+
+        public readonly bool HasVictimAge => (Occurred & HasVictimAgeBit) != 0;
+
+        public readonly bool HasLocation => (Occurred & HasLocationBit) != 0;
+
+        public readonly long Text => TextAndOffset & PositionMask;
+
+        public readonly TimeSpan ReportOffset => TimeSpan.FromMinutes((int)((ulong)TextAndOffset >> OffsetShift) - OffsetBias);
+
+        public static ulong PackOccurred(DateOnly date, TimeOnly time, bool hasVictimAge, bool hasLocation) =>
+            ((ulong)date.DayNumber << TimeBits) | (ulong)time.Ticks | (hasVictimAge ? HasVictimAgeBit : 0) | (hasLocation ? HasLocationBit : 0);
+
+        public static long PackText(long position, TimeSpan offset)
+        {
+            // The arena's position: chunk index << 32 | offset in the chunk. 2^20 chunks of at least 1 MiB is a terabyte
+            // of text, beyond what memory holds; DateTimeOffset keeps offsets within ±14 hours.
+            if ((position & ~PositionMask) != 0)
+            {
+                throw new InvalidOperationException("The in-memory store holds at most 1 TiB of unique text; use DiskBackedReportStorage for more.");
+            }
+
+            return position | ((long)((int)offset.TotalMinutes + OffsetBias) << OffsetShift);
+        }
     }
 }
