@@ -117,4 +117,18 @@ public sealed class ReadStatistics
 
     /// <summary>Adds the physical lines a reader consumed.</summary>
     internal void OnLinesRead(long lines) => Interlocked.Add(ref _linesRead, lines);
+
+    /// <summary>Counts <paramref name="rows"/> rows read, <paramref name="prefiltered"/> of them dropped by the prefilter.</summary>
+    internal void OnRowsRead(long rows, long prefiltered)
+    {
+        if (rows > 0)
+        {
+            Interlocked.Add(ref _rowsRead, rows);
+        }
+
+        if (prefiltered > 0)
+        {
+            Interlocked.Add(ref _rowsPrefiltered, prefiltered);
+        }
+    }
 }

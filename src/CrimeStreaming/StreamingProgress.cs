@@ -78,11 +78,11 @@ public sealed class StreamingProgress
     /// <summary>The latest report time, once preparation has fixed it.</summary>
     public DateTimeOffset? LastReportTime { get; internal set; }
 
-    /// <summary>Counts a row dropped for having no description.</summary>
-    internal void OnMissingDescription() => Interlocked.Increment(ref _missingDescription);
+    /// <summary>Counts rows dropped for having no description.</summary>
+    internal void OnMissingDescription(long rows = 1) => Interlocked.Add(ref _missingDescription, rows);
 
-    /// <summary>Counts a row dropped as not of interest.</summary>
-    internal void OnNotOfInterest() => Interlocked.Increment(ref _notOfInterest);
+    /// <summary>Counts rows dropped as not of interest.</summary>
+    internal void OnNotOfInterest(long rows = 1) => Interlocked.Add(ref _notOfInterest, rows);
 
     /// <summary>Counts a report dropped as before the simulation start.</summary>
     internal void OnBeforeStart() => Interlocked.Increment(ref _beforeStart);

@@ -73,6 +73,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Unreadable,
     }
 
+    /// <summary>Why the last <see cref="Outcome.Filtered"/> row was dropped.</summary>
+    public DescriptionPrefilter.Decision Filtered { get; private set; }
+
     /// <summary>Physical lines read so far (header and blank lines included).</summary>
     public long LinesRead => _lines.LinesRead;
 
@@ -156,9 +159,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Outcome.Error;
         }
 
-        if (_prefilter is not null && !_prefilter.Keep(_parser[_columns.CrimeDescription]))
+        if (_prefilter is not null && (Filtered = _prefilter.Decide(_parser[_columns.CrimeDescription])) != DescriptionPrefilter.Decision.Keep)
         {
-            return Outcome.Filtered;
+            return Outcome.Filtered; // counted by the caller, in batches
         }
 
         error = Parse(line, out record);

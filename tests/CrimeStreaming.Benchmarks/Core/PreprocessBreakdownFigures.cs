@@ -91,7 +91,7 @@ public sealed class PreprocessBreakdownFigures : IFigureSuite
     private static long ReaderThreadAlone(string path)
     {
         var statistics = new ReadStatistics();
-        var prefilter = new DescriptionPrefilter(OfInterest, () => { }, () => { });
+        var prefilter = new DescriptionPrefilter(OfInterest, _ => { }, _ => { });
         foreach (var _ in new CsvCrimeRecordSource(path).Read(new RecordReadContext(statistics, prefilter), CancellationToken.None))
         {
         }
