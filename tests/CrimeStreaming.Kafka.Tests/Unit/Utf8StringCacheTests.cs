@@ -92,6 +92,16 @@ public sealed class Utf8StringCacheTests
     }
 
     [Fact]
+    public void Arguments_are_checked()
+    {
+        FluentActions.Invoking(() => new Utf8StringCache(capacity: 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
+        FluentActions.Invoking(() => new Utf8StringCache(capacity: (1 << 24) + 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
+        FluentActions.Invoking(() => new Utf8StringCache(maxValueLength: -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maxValueLength");
+        FluentActions.Invoking(() => new Utf8StringCache().TryAdd("x"u8, null!)).Should().Throw<ArgumentNullException>().WithParameterName("value");
+        new Utf8StringCache(capacity: 1 << 24, maxValueLength: 0).Capacity.Should().Be(1 << 24);
+    }
+
+    [Fact]
     public void Adding_the_same_bytes_again_keeps_the_first_string()
     {
         var cache = new Utf8StringCache();

@@ -70,6 +70,7 @@ public class CompactReportStoreTests
         var occurred = new TimeOnly(hour, minute, second).Add(TimeSpan.FromTicks(extraTicks));
         var record = TestData.Record("1", null, new DateTime(2021, 3, 14, 1, 59, 0)) with
         {
+            DateReported = withAge ? DateOnly.MinValue : DateOnly.MaxValue,
             DateOccurred = new DateOnly(year, month, day),
             TimeOccurred = occurred,
             VictimAge = withAge ? -3 : null,

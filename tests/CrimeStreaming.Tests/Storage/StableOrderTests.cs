@@ -38,6 +38,15 @@ public class StableOrderTests
     }
 
     [Fact]
+    public void Keys_are_ordered_by_their_distance_from_the_smallest()
+    {
+        // Only the range's digits are sorted on: keys must be taken from the smallest key, not around zero.
+        StableOrder.ByKey([1000, -1000, 0]).Should().Equal(1, 2, 0);
+        StableOrder.ByKey([3, 2050]).Should().Equal(0, 1);
+        StableOrder.ByKey([2050, 3]).Should().Equal(1, 0);
+    }
+
+    [Fact]
     public void Leaves_the_keys_unchanged()
     {
         long[] keys = [3, 1, 2];
