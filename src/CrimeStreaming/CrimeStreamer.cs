@@ -120,7 +120,7 @@ public abstract class CrimeStreamer
         var delays = new Random(seed);
         var deck = new OfficerDeck(Options.Officers, new Random(unchecked(seed * -1640531535) ^ 0x5bd1e995));
         var bounds = new ReportTimeBounds();
-        var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, n => progress.OnMissingDescription(n), n => progress.OnNotOfInterest(n));
+        var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest);
         // Reading and parsing (most of the work) run a few batches ahead on another core; the order, and so the result, is unchanged.
         var records = ReadAhead.Of(Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken), cancellationToken);
         var partitions = Storage.Partition(Schedule(records, prefilter, delays, deck, progress, bounds), Options.Officers, cancellationToken);

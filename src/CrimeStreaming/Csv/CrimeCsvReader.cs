@@ -104,18 +104,16 @@ public static class CrimeCsvReader
                     Publish();
                 }
 
-                if (outcome == CrimeCsvRowReader.Outcome.Filtered)
+                // Counted as prefiltered here and as filtered out by the prefilter, both in batches.
+                if (outcome == CrimeCsvRowReader.Outcome.MissingDescription)
                 {
-                    // Counted as prefiltered here and as filtered out by the prefilter, both in batches.
-                    if (rows.Filtered == DescriptionPrefilter.Decision.Missing)
-                    {
-                        missing++;
-                    }
-                    else
-                    {
-                        notOfInterest++;
-                    }
+                    missing++;
+                    continue;
+                }
 
+                if (outcome == CrimeCsvRowReader.Outcome.NotOfInterest)
+                {
+                    notOfInterest++;
                     continue;
                 }
 

@@ -57,8 +57,11 @@ internal sealed class CrimeCsvRowReader : IDisposable
         Error,
         FatalError,
 
-        /// <summary>Dropped by the prefilter on its description alone, before the rest of the row was parsed.</summary>
-        Filtered,
+        /// <summary>Dropped by the prefilter for a missing description, before the rest of the row was parsed.</summary>
+        MissingDescription,
+
+        /// <summary>Dropped by the prefilter as not a crime of interest, before the rest of the row was parsed.</summary>
+        NotOfInterest,
     }
 
     private enum Step
@@ -72,9 +75,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
         /// <summary>CsvHelper failed otherwise.</summary>
         Unreadable,
     }
-
-    /// <summary>Why the last <see cref="Outcome.Filtered"/> row was dropped.</summary>
-    public DescriptionPrefilter.Decision Filtered { get; private set; }
 
     /// <summary>Physical lines read so far (header and blank lines included).</summary>
     public long LinesRead => _lines.LinesRead;
@@ -159,9 +159,13 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Outcome.Error;
         }
 
-        if (_prefilter is not null && (Filtered = _prefilter.Decide(_parser[_columns.CrimeDescription])) != DescriptionPrefilter.Decision.Keep)
+        switch (_prefilter?.Decide(_parser[_columns.CrimeDescription]))
         {
-            return Outcome.Filtered; // counted by the caller, in batches
+            // Counted by the caller, in batches.
+            case DescriptionPrefilter.Decision.Missing:
+                return Outcome.MissingDescription;
+            case DescriptionPrefilter.Decision.NotOfInterest:
+                return Outcome.NotOfInterest;
         }
 
         error = Parse(line, out record);
