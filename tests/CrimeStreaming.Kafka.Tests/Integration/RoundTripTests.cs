@@ -9,6 +9,27 @@ public class RoundTripTests
 {
     private static KafkaCrimeSink Sink(EmbeddedKafkaCluster cluster) => new(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers });
 
+    /// <summary>A fresh cluster whose topic (RF 3) holds the real sample's replay, end markers included.</summary>
+    private static async Task<EmbeddedKafkaCluster> ClusterWithSample(int partitions)
+    {
+        var cluster = new EmbeddedKafkaCluster();
+        try
+        {
+            cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
+            using (var sink = Sink(cluster))
+            {
+                await KafkaTestData.ReplayInto(sink);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task Every_report_is_consumed_exactly_once_equal_in_order_per_officer_with_its_report_time()
     {
@@ -42,12 +63,7 @@ public class RoundTripTests
     [Fact]
     public async Task A_consumer_restarted_in_the_same_group_resumes_from_its_commits()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 4, 3);
-        using (var sink = Sink(cluster))
-        {
-            await KafkaTestData.ReplayInto(sink);
-        }
+        using var cluster = await ClusterWithSample(partitions: 4);
 
         var (first, _) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "restart", o => o.MaxReports = 700);
         var (rest, _) = await KafkaTestData.ReadToEnd(cluster.BootstrapServers, "restart");
@@ -60,12 +76,7 @@ public class RoundTripTests
     [Fact]
     public async Task Processed_positions_are_committed_while_reading_in_batches_and_never_past_the_report_in_hand()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 4, 3);
-        using (var sink = Sink(cluster))
-        {
-            await KafkaTestData.ReplayInto(sink);
-        }
+        using var cluster = await ClusterWithSample(partitions: 4);
 
         var options = new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "batched-store", CommitInterval = TimeSpan.FromMilliseconds(50) };
         var source = new KafkaCrimeSource(options);
@@ -106,12 +117,7 @@ public class RoundTripTests
     [Fact]
     public async Task The_source_is_an_async_enumerable_and_an_observable_of_reports_like_the_sink_is_a_report_sink()
     {
-        using var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, 3, 3);
-        using (var sink = Sink(cluster))
-        {
-            await KafkaTestData.ReplayInto(sink);
-        }
+        using var cluster = await ClusterWithSample(partitions: 3);
 
         var first = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "shapes", StopAtEnd = true, MaxReports = 500 });
         var enumerated = new List<ConsumedCrimeReport>();
