@@ -16,14 +16,6 @@ public sealed class KafkaFigures : IFigureSuite
     private const int Partitions = 64;
     private const int Officers = 64;
 
-    // A consume run reads the reports this many times over (300k messages, 3 MB per partition): a read of 100k took a
-    // quarter of a second, short enough for one late fetch to move a run's rate by half.
-    private static int s_consumeFills = 3;
-
-    // Consume runs are timed from this message on, the same for every side: before it the group is joining and the
-    // first fetches from the three brokers arrive one after another.
-    private static int UntimedMessages => s_consumeFills == 1 ? 1 : 10_000;
-
     public string Name => "kafka";
 
     public async Task RunAsync(FigureContext context, CancellationToken cancellationToken)
@@ -46,18 +38,22 @@ public sealed class KafkaFigures : IFigureSuite
         produce.ReportRate(context, Name, 1, "raw Produce loop + CrimeReportJson.Serialize", "msg/s", "the same work as the adapter minus the library");
         produce.ReportRatio(context, Name, 2, 1, "adapter / (raw produce + serialize)", "the adapter's own overhead");
 
-        s_consumeFills = context.Quick ? 1 : 3;
-        var consumed = count * s_consumeFills;
+        // A consume run reads the reports 3 times over (300k messages, 3 MB per partition): a read of 100k took a quarter
+        // of a second, short enough for one late fetch to move a run's rate by half. Every side is timed from the same
+        // message on: before it the group is joining and the first fetches from the three brokers arrive one by one.
+        var fills = context.Quick ? 1 : 3;
+        var consumed = count * fills;
+        var untimed = context.Quick ? 1 : 10_000;
 
         // Each consume run fills its own fresh cluster first (untimed), then reads it with a new group from the start.
         // The source stores processed offsets in batches (1,000 messages or 100 ms); the batched peers do the same, so
         // that the last ratio is the source's own overhead, and the third says what batching alone is worth.
         var consume = await PairedRuns.RunAsync(
             PairedRuns.Rounds(context, full: 9, quick: 1),
-            new PairedSide("raw consume", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, () => RawConsume(bootstrap, Topic, consumed, parse: false, batchedStores: false))))),
-            new PairedSide("raw consume, batched stores", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, () => RawConsume(bootstrap, Topic, consumed, parse: false, batchedStores: true))))),
-            new PairedSide("raw consume + deserialize, batched stores", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, () => RawConsume(bootstrap, Topic, consumed, parse: true, batchedStores: true))))),
-            new PairedSide("source", _ => OnFreshClusterAsync(bootstrap => Filled(bootstrap, reports, payloads, () => SourceConsume(bootstrap, Topic, consumed)))));
+            new PairedSide("raw consume", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, fills, () => RawConsume(bootstrap, Topic, consumed, parse: false, batchedStores: false, untimed))))),
+            new PairedSide("raw consume, batched stores", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, fills, () => RawConsume(bootstrap, Topic, consumed, parse: false, batchedStores: true, untimed))))),
+            new PairedSide("raw consume + deserialize, batched stores", _ => Task.FromResult(OnFreshCluster(bootstrap => Filled(bootstrap, reports, payloads, fills, () => RawConsume(bootstrap, Topic, consumed, parse: true, batchedStores: true, untimed))))),
+            new PairedSide("source", _ => OnFreshClusterAsync(bootstrap => Filled(bootstrap, reports, payloads, fills, () => SourceConsume(bootstrap, Topic, consumed, untimed)))));
         consume.ReportRate(context, Name, 0, "raw Confluent.Kafka consume loop (bytes only, StoreOffset per message)", "msg/s", $"{consumed:N0} messages, new group, reading from the start, timed from message 10,000 to the last, fresh cluster per run");
         consume.ReportRate(context, Name, 3, "KafkaCrimeSource (deserializes each report, stores offsets in batches)", "msg/s");
         consume.ReportRatio(context, Name, 3, 0, "source / raw consume", "goal >= 0.8");
@@ -83,9 +79,9 @@ public sealed class KafkaFigures : IFigureSuite
         return await run(cluster.BootstrapServers);
     }
 
-    private static T Filled<T>(string bootstrap, List<CrimeReport> reports, byte[][] payloads, Func<T> read)
+    private static T Filled<T>(string bootstrap, List<CrimeReport> reports, byte[][] payloads, int fills, Func<T> read)
     {
-        for (var i = 0; i < s_consumeFills; i++)
+        for (var i = 0; i < fills; i++)
         {
             RawProduce(bootstrap, Topic, reports, payloads, serialize: false, roundRobin: true);
         }
@@ -161,7 +157,7 @@ public sealed class KafkaFigures : IFigureSuite
         return reports.Count / watch.Elapsed.TotalSeconds;
     }
 
-    private static double RawConsume(string bootstrap, string topic, int count, bool parse, bool batchedStores)
+    private static double RawConsume(string bootstrap, string topic, int count, bool parse, bool batchedStores, int untimed)
     {
         var pending = new Dictionary<int, long>();
         var config = new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "raw-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = true, EnableAutoOffsetStore = false };
@@ -181,7 +177,7 @@ public sealed class KafkaFigures : IFigureSuite
 
             idle.Restart();
 
-            if (n == UntimedMessages)
+            if (n == untimed)
             {
                 watch = Stopwatch.StartNew(); // group join and the first fetches from every broker are not throughput
             }
@@ -212,17 +208,17 @@ public sealed class KafkaFigures : IFigureSuite
         watch!.Stop();
         consumer.Close();
         GC.KeepAlive(sum);
-        return (count - UntimedMessages) / watch.Elapsed.TotalSeconds;
+        return (count - untimed) / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> SourceConsume(string bootstrap, string topic, int count)
+    private static async Task<double> SourceConsume(string bootstrap, string topic, int count, int untimed)
     {
         var source = new KafkaCrimeSource(new KafkaCrimeSourceOptions { BootstrapServers = bootstrap, Topic = topic, GroupId = "source-" + Guid.NewGuid().ToString("N"), MaxReports = count, StopAtEnd = true });
         Stopwatch? watch = null;
         long n = 0;
         await foreach (var _ in source.ReadAllAsync())
         {
-            if (n == UntimedMessages)
+            if (n == untimed)
             {
                 watch = Stopwatch.StartNew();
             }
@@ -236,7 +232,7 @@ public sealed class KafkaFigures : IFigureSuite
         }
 
         Check(n, count, "source consume");
-        return (count - UntimedMessages) / watch!.Elapsed.TotalSeconds;
+        return (count - untimed) / watch!.Elapsed.TotalSeconds;
     }
 
     private static void Check(long actual, long expected, string what)
