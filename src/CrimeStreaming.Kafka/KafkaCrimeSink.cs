@@ -171,6 +171,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
                 flush.CancelAfter(_options.FlushTimeout);
                 if (_options.WriteEndOfStream)
                 {
+                    WaitForRoomForEndMarkers(flush.Token);
                     WriteEndMarkers(flush.Token);
                 }
 
@@ -201,6 +202,29 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     {
         _lagGate?.Dispose();
         _producer.Dispose();
+    }
+
+    /// <summary>
+    /// The markers add one message to every partition: under a lag bound they wait for room as a report would, so that
+    /// no partition is ever more than the bound behind, markers included. A deadline reached while waiting leaves the
+    /// markers unwritten (<see cref="WriteEndMarkers"/> logs it).
+    /// </summary>
+    private void WaitForRoomForEndMarkers(CancellationToken cancellationToken)
+    {
+        if (_lagGate is null || _lagGate.IsOpen(Interlocked.Read(ref _produced)))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _lagWaits);
+        try
+        {
+            _lagGate.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // the completion's deadline or cancellation: no room, no markers
+        }
     }
 
     private void WriteEndMarkers(CancellationToken cancellationToken)
