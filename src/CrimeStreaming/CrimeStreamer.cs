@@ -122,7 +122,10 @@ public abstract class CrimeStreamer
         var bounds = new ReportTimeBounds();
         var prefilter = new DescriptionPrefilter(IsDescriptionOfInterest, progress.OnMissingDescription, progress.OnNotOfInterest);
         // Reading and parsing (most of the work) run a few batches ahead on another core; the order, and so the result, is unchanged.
-        var records = ReadAhead.Of(Source.Read(new RecordReadContext(progress.Input, prefilter), cancellationToken), cancellationToken);
+        var context = new RecordReadContext(progress.Input, prefilter);
+        var records = Source is IStagedRecordSource staged
+            ? staged.ReadAhead(context, cancellationToken)
+            : ReadAhead.Of(Source.Read(context, cancellationToken), cancellationToken);
         var partitions = Storage.Partition(Schedule(records, prefilter, delays, deck, progress, bounds), Options.Officers, cancellationToken);
         if (partitions.Count != Options.Officers)
         {

@@ -45,34 +45,55 @@ public static class CrimeCsvReader
     }
 
     /// <summary>Streams the file's records, dropping rows on their description alone before parsing the rest (see <see cref="DescriptionPrefilter"/>).</summary>
-    internal static IEnumerable<CrimeRecord> ReadFile(string path, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, CancellationToken cancellationToken)
+    internal static IEnumerable<CrimeRecord> ReadFile(string path, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, CancellationToken cancellationToken, bool readAhead = false)
     {
         options.Validate();
-        return ReadFileIterator(path, options, statistics, cancellationToken, prefilter);
+        return Stages(() => OpenFile(path), path, options, statistics, prefilter, readAhead, cancellationToken);
     }
 
     /// <summary>Streams the records read from <paramref name="reader"/>, dropping rows on their description alone before parsing the rest.</summary>
-    internal static IEnumerable<CrimeRecord> Read(TextReader reader, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, CancellationToken cancellationToken)
+    internal static IEnumerable<CrimeRecord> Read(TextReader reader, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, CancellationToken cancellationToken, bool readAhead = false)
     {
         options.Validate();
-        return ReadIterator(reader, sourceName, options, statistics, cancellationToken, prefilter);
+        return Stages(() => reader, sourceName, options, statistics, prefilter, readAhead, cancellationToken);
     }
 
-    private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
+    private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken) =>
+        Stages(() => OpenFile(path), path, options, statistics, null, readAhead: false, cancellationToken);
+
+    private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken) =>
+        Stages(() => reader, sourceName, options, statistics, null, readAhead: false, cancellationToken);
+
+    private static StreamReader OpenFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        foreach (var record in ReadIterator(text, path, options, statistics, cancellationToken, prefilter))
-        {
-            yield return record;
-        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 
-    private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken, DescriptionPrefilter? prefilter = null)
+    /// <summary>
+    /// Tokenizing (CsvHelper, line tracking, the prefilter) then building records (parsing dates, times, numbers and
+    /// coordinates), on one thread, or, with <paramref name="readAhead"/>, tokenizing on a thread of its own a few
+    /// batches ahead of building on the caller's.
+    /// </summary>
+    /// <remarks>
+    /// The two stages split the work where the handover is cheapest: the tokenizer must read every row, the builder
+    /// only the rows of interest. Rows and errors reach the builder in file order, so results, counts and the first
+    /// error thrown are the same either way.
+    /// </remarks>
+    private static IEnumerable<CrimeRecord> Stages(Func<TextReader> open, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, bool readAhead, CancellationToken cancellationToken)
     {
-        using var rows = new CrimeCsvRowReader(reader, sourceName, options, prefilter);
+        var rows = Tokenize(open, sourceName, options, statistics, prefilter, cancellationToken);
+        return Build(readAhead ? ReadAhead.Of(rows, cancellationToken) : rows, options, statistics);
+    }
+
+    /// <summary>
+    /// The tokenizing stage: every row of the file becomes a row to build or an error, except rows the prefilter drops,
+    /// which are counted here (as read and prefiltered). Stops after a fatal error, or after any error when errors throw.
+    /// </summary>
+    private static IEnumerable<TokenizedRow> Tokenize(Func<TextReader> open, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, CancellationToken cancellationToken)
+    {
+        using var rows = new CrimeCsvRowReader(open(), sourceName, options, prefilter);
         var linesCounted = 0L;
-        var rowsRead = 0L;
         var missing = 0L;
         var notOfInterest = 0L;
         try
@@ -90,49 +111,31 @@ public static class CrimeCsvReader
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                var outcome = rows.Next(out var record, out var error);
-                if (outcome == CrimeCsvRowReader.Outcome.End)
-                {
-                    yield break;
-                }
-
-                rowsRead++;
                 if ((n & 0xFFF) == 0)
                 {
                     // Counts are published every 4,096 rows (exactly at the end): one shared write per row, on the
-                    // reader thread while other stages count on another core, cost more than the counting itself.
+                    // tokenizing thread while other stages count on another core, cost more than the counting itself.
                     Publish();
                 }
 
-                // Counted as prefiltered here and as filtered out by the prefilter, both in batches.
-                if (outcome == CrimeCsvRowReader.Outcome.MissingDescription)
+                switch (rows.Next(out var row))
                 {
-                    missing++;
-                    continue;
+                    case CrimeCsvRowReader.Outcome.End:
+                        yield break;
+                    case CrimeCsvRowReader.Outcome.MissingDescription:
+                        missing++;
+                        continue;
+                    case CrimeCsvRowReader.Outcome.NotOfInterest:
+                        notOfInterest++;
+                        continue;
+                    case CrimeCsvRowReader.Outcome.Row:
+                        yield return row;
+                        continue;
                 }
 
-                if (outcome == CrimeCsvRowReader.Outcome.NotOfInterest)
+                yield return row;
+                if (row.Fatal || options.OnRowError == RowErrorPolicy.Throw)
                 {
-                    notOfInterest++;
-                    continue;
-                }
-
-                if (outcome == CrimeCsvRowReader.Outcome.Record)
-                {
-                    yield return record!;
-                    continue;
-                }
-
-                if (options.OnRowError == RowErrorPolicy.Throw)
-                {
-                    throw new CrimeDataException(error!);
-                }
-
-                Publish(); // the rows before it first: live views never see more skipped rows than rows read
-                statistics.OnRowSkipped(error!);
-                if (outcome == CrimeCsvRowReader.Outcome.FatalError)
-                {
-                    statistics.OnReadingStopped(error!);
                     yield break;
                 }
             }
@@ -144,13 +147,64 @@ public static class CrimeCsvReader
 
         void Publish()
         {
-            statistics.OnRowsRead(rowsRead, missing + notOfInterest);
+            // Rows the prefilter dropped are counted as read here; the rows handed on are counted by the builder.
+            statistics.OnRowsRead(missing + notOfInterest, missing + notOfInterest);
             prefilter?.Count(missing, notOfInterest);
             statistics.OnLinesRead(rows.LinesRead - linesCounted);
             linesCounted = rows.LinesRead;
-            rowsRead = 0;
             missing = 0;
             notOfInterest = 0;
+        }
+    }
+
+    /// <summary>The building stage: every row handed on is counted as read, and becomes a record or a skipped row (or is thrown).</summary>
+    private static IEnumerable<CrimeRecord> Build(IEnumerable<TokenizedRow> rows, CrimeCsvOptions options, ReadStatistics statistics)
+    {
+        var rowsRead = 0L;
+        try
+        {
+            foreach (var row in rows)
+            {
+                rowsRead++;
+                if ((rowsRead & 0xFFF) == 0)
+                {
+                    Publish();
+                }
+
+                var error = row.Error;
+                if (error is null)
+                {
+                    error = row.Builder!.Build(row, out var record);
+                    if (error is null)
+                    {
+                        yield return record!;
+                        continue;
+                    }
+                }
+
+                if (options.OnRowError == RowErrorPolicy.Throw)
+                {
+                    throw new CrimeDataException(error);
+                }
+
+                Publish(); // the rows before it first: live views never see more skipped rows than rows read
+                statistics.OnRowSkipped(error);
+                if (row.Fatal)
+                {
+                    statistics.OnReadingStopped(error);
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            Publish();
+        }
+
+        void Publish()
+        {
+            statistics.OnRowsRead(rowsRead, 0);
+            rowsRead = 0;
         }
     }
 }

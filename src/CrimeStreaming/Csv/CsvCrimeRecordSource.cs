@@ -1,7 +1,7 @@
 namespace CrimeStreaming.Csv;
 
 /// <summary>A <see cref="ICrimeRecordSource"/> reading an LAPD-style CSV file with <see cref="CrimeCsvReader"/>.</summary>
-public sealed class CsvCrimeRecordSource : ICrimeRecordSource
+public sealed class CsvCrimeRecordSource : ICrimeRecordSource, IStagedRecordSource
 {
     private readonly CrimeCsvOptions _options;
     private readonly Func<TextReader>? _open;
@@ -36,11 +36,18 @@ public sealed class CsvCrimeRecordSource : ICrimeRecordSource
 
     /// <inheritdoc/>
     /// <remarks>Applies the context's description prefilter while reading: rows it drops are never parsed beyond their description.</remarks>
-    public IEnumerable<CrimeRecord> Read(RecordReadContext context, CancellationToken cancellationToken)
+    public IEnumerable<CrimeRecord> Read(RecordReadContext context, CancellationToken cancellationToken) =>
+        Read(context, readAhead: false, cancellationToken);
+
+    /// <inheritdoc/>
+    IEnumerable<CrimeRecord> IStagedRecordSource.ReadAhead(RecordReadContext context, CancellationToken cancellationToken) =>
+        Read(context, readAhead: true, cancellationToken);
+
+    private IEnumerable<CrimeRecord> Read(RecordReadContext context, bool readAhead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         return _open is null
-            ? CrimeCsvReader.ReadFile(Path, _options, context.Statistics, context.Prefilter, cancellationToken)
-            : CrimeCsvReader.Read(_open(), Path, _options, context.Statistics, context.Prefilter, cancellationToken);
+            ? CrimeCsvReader.ReadFile(Path, _options, context.Statistics, context.Prefilter, cancellationToken, readAhead)
+            : CrimeCsvReader.Read(_open(), Path, _options, context.Statistics, context.Prefilter, cancellationToken, readAhead);
     }
 }
