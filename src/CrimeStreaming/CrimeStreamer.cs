@@ -215,9 +215,10 @@ public abstract class CrimeStreamer
             return true;
         }
 
-        foreach (var word in words)
+        // Indexed, not foreach: an enumerator of the interface would be allocated for every row of the file.
+        for (var i = 0; i < words.Count; i++)
         {
-            if (description.Contains(word, StringComparison.OrdinalIgnoreCase))
+            if (description.Contains(words[i], StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
