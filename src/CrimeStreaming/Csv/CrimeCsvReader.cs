@@ -86,6 +86,10 @@ public static class CrimeCsvReader
         return Build(readAhead ? ReadAhead.Of(rows, cancellationToken) : rows, options, statistics);
     }
 
+    /// <summary>The tokenizing stage alone over a file: what the reading thread does when the streamer reads ahead (for the benchmarks).</summary>
+    internal static IEnumerable<TokenizedRow> TokenizeFile(string path, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter) =>
+        Tokenize(() => OpenFile(path), path, options, statistics, prefilter, CancellationToken.None);
+
     /// <summary>
     /// The tokenizing stage: every row of the file becomes a row to build or an error, except rows the prefilter drops,
     /// which are counted here (as read and prefiltered). Stops after a fatal error, or after any error when errors throw.

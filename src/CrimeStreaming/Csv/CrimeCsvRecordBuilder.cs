@@ -14,6 +14,7 @@ internal sealed class CrimeCsvRecordBuilder
     private readonly string _source;
     private readonly CrimeCsvOptions _options;
     private readonly ColumnMap _columns;
+    private readonly CsvRecordSplitter _splitter;
 
     public CrimeCsvRecordBuilder(string source, CrimeCsvOptions options, CrimeCsvSchema schema, string[] header)
     {
@@ -32,6 +33,10 @@ internal sealed class CrimeCsvRecordBuilder
 
         used.Sort();
         UsedColumns = [.. used];
+
+        // CsvHelper reads the description first (the prefilter), then the other columns in order.
+        int[] order = [_columns.CrimeDescription, .. UsedColumns.Where(c => c != _columns.CrimeDescription)];
+        _splitter = new CsvRecordSplitter(FieldCount, order, bad => CrimeCsvRowReader.Configuration(options, bad));
     }
 
     /// <summary>The number of fields of every row: the header's.</summary>
@@ -46,12 +51,19 @@ internal sealed class CrimeCsvRecordBuilder
     /// <summary>Builds the record of <paramref name="row"/> (not an error), or gives the error that skips it.</summary>
     public RowError? Build(in TokenizedRow row, out CrimeRecord? record)
     {
-        var fields = row.Fields!;
+        var badData = row.BadData;
+        var fields = row.Fields;
+        if (fields is null)
+        {
+            fields = _splitter.Split(row.RawText!, out var found);
+            badData ??= found;
+        }
+
         var spansLines = row.EndLine > row.Line;
         var error = Parse(fields, row.Line, out record);
-        if (error is null && row.BadData is not null)
+        if (error is null && badData is not null)
         {
-            error = new RowError(_source, row.Line, null, Truncate(row.BadData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
+            error = new RowError(_source, row.Line, null, Truncate(badData), "malformed quoting", "a quote appears inside an unquoted field or after a closing quote.");
         }
 
         if (error is null && spansLines)

@@ -34,17 +34,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
         _prefilter = prefilter;
         _maxRowLength = Math.Max(4L * options.MaxFieldLength, 1 << 20);
         _lines = new LineTrackingReader(reader);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            // Every malformed field holds a quote; the check ignores the flag CsvHelper can carry over to the first
-            // field after a field it stopped in (see Overflowed).
-            BadDataFound = args => _badData ??= args.Field.Contains('"', StringComparison.Ordinal) ? args.Field : null,
-            MaxFieldSize = options.MaxFieldLength,
-            DetectColumnCountChanges = false,
-            IgnoreBlankLines = true,
-            CacheFields = false,
-        };
-        _parser = new CsvParser(_lines, config);
+        // Every malformed field holds a quote; the check ignores the flag CsvHelper can carry over to the first field
+        // after a field it stopped in (see Overflowed).
+        _parser = new CsvParser(_lines, Configuration(options, args => _badData ??= args.Field.Contains('"', StringComparison.Ordinal) ? args.Field : null));
     }
 
     public enum Outcome
@@ -74,6 +66,16 @@ internal sealed class CrimeCsvRowReader : IDisposable
         /// <summary>CsvHelper failed otherwise.</summary>
         Unreadable,
     }
+
+    /// <summary>How CsvHelper is configured to read the file, with <paramref name="badDataFound"/> told of malformed fields.</summary>
+    public static CsvConfiguration Configuration(CrimeCsvOptions options, BadDataFound badDataFound) => new(CultureInfo.InvariantCulture)
+    {
+        BadDataFound = badDataFound,
+        MaxFieldSize = options.MaxFieldLength,
+        DetectColumnCountChanges = false,
+        IgnoreBlankLines = true,
+        CacheFields = false,
+    };
 
     /// <summary>Physical lines read so far (header and blank lines included).</summary>
     public long LinesRead => _lines.LinesRead;
@@ -121,6 +123,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
     {
         row = default;
         _badData = null;
+        var resumed = _pending is not null;
         var attempt = _pending ?? Read();
         _pending = null;
         RowError error;
@@ -173,7 +176,16 @@ internal sealed class CrimeCsvRowReader : IDisposable
                 return Outcome.NotOfInterest;
         }
 
-        // Only the builder's fields are taken out (CsvHelper makes a string of each on request).
+        if (attempt is { SpansLines: false, BlankLines: 0 } && !resumed)
+        {
+            // One string of the row's text: the builder splits it on its own thread (CsvRecordSplitter), which costs
+            // this thread less than a string of each field.
+            row = TokenizedRow.Text(_builder, _parser.RawRecord, line, _badData);
+            return Outcome.Row;
+        }
+
+        // Rows spanning lines, after blank lines or read on after a field too long (rare): fields taken out here, where
+        // CsvHelper still holds the row as it read it in the stream.
         var fields = new string?[_builder.FieldCount];
         foreach (var index in _builder.UsedColumns)
         {
