@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CrimeStreaming.Shared;
 
 namespace CrimeStreaming.Kafka;
 
@@ -69,7 +70,7 @@ public static partial class CrimeReportJson
     ];
 
     /// <summary>The strings of the low-cardinality fields (codes, descriptions, area names), shared by every reading thread.</summary>
-    private static readonly Utf8StringCache RepeatedValues = new();
+    private static readonly StringCache RepeatedValues = new();
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;

@@ -2,17 +2,20 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
-namespace CrimeStreaming.Kafka;
+namespace CrimeStreaming.Shared;
 
 /// <summary>
-/// A bounded, thread-safe cache of short strings keyed by their UTF-8 bytes: a value seen before comes back as the same
-/// <see cref="string"/> instance, without allocating or transcoding.
+/// A bounded, thread-safe cache of short strings keyed by the bytes of their encoded text (the UTF-8 of a Kafka message,
+/// the UTF-16 of a CSV row): a value seen before comes back as the same <see cref="string"/> instance, without
+/// allocating or transcoding.
 /// </summary>
 /// <remarks>
 /// <para>Why: most text fields of a crime report (area, district, crime code and description, premise, weapon,
-/// status…) take a few hundred distinct values at most over the whole data set, yet reading each message used to
+/// status…) take a few hundred distinct values at most over the whole data set, yet reading each message or row used to
 /// allocate a fresh string for every one of them. Looking the bytes up here costs a hash and a comparison of the
 /// bytes; the strings stay alive anyway as long as the reports that hold them.</para>
+/// <para>One source file, compiled into each package that uses it (internal to each).</para>
+/// <para>The key's encoding is the caller's: one cache must be used with one encoding.</para>
 /// <para>Bounded: at most <see cref="Capacity"/> entries of at most <see cref="MaxValueLength"/> bytes each. Once full,
 /// nothing is added and nothing is evicted: the caller allocates as it would without a cache, so a stream of distinct
 /// values can neither grow the cache nor make it thrash. The table is open addressing, at most half full, with a
@@ -22,12 +25,12 @@ namespace CrimeStreaming.Kafka;
 /// where a per-thread cache would hold one copy of every value per thread.</para>
 /// <para>The bytes are compared, not only their hash: two values with the same hash are two entries.</para>
 /// </remarks>
-internal sealed class Utf8StringCache
+internal sealed class StringCache
 {
     /// <summary>The default number of entries: the low-cardinality fields of the LAPD data have about 2,500 values in all.</summary>
     public const int DefaultCapacity = 4096;
 
-    /// <summary>The default longest value, in UTF-8 bytes (the longest crime and premise descriptions are under 60).</summary>
+    /// <summary>The default longest value, in bytes (the longest crime and premise descriptions are under 60 characters).</summary>
     public const int DefaultMaxValueLength = 64;
 
     /// <summary>Slots looked at from a value's home slot before giving up (a miss, or no room to add it).</summary>
@@ -39,7 +42,7 @@ internal sealed class Utf8StringCache
     private int _count;
 
     /// <summary>An empty cache of at most <paramref name="capacity"/> values of at most <paramref name="maxValueLength"/> bytes.</summary>
-    public Utf8StringCache(int capacity = DefaultCapacity, int maxValueLength = DefaultMaxValueLength)
+    public StringCache(int capacity = DefaultCapacity, int maxValueLength = DefaultMaxValueLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 24);
@@ -54,18 +57,18 @@ internal sealed class Utf8StringCache
     /// <summary>The most values the cache holds.</summary>
     public int Capacity { get; }
 
-    /// <summary>The longest value the cache holds, in UTF-8 bytes; longer ones are never cached.</summary>
+    /// <summary>The longest value the cache holds, in bytes; longer ones are never cached.</summary>
     public int MaxValueLength { get; }
 
     /// <summary>The values held (while another thread is adding one, possibly counting it already).</summary>
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>The string remembered for exactly these bytes, if any.</summary>
-    public bool TryGet(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out string? value)
+    public bool TryGet(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out string? value)
     {
-        if (utf8.Length <= MaxValueLength)
+        if (bytes.Length <= MaxValueLength)
         {
-            var hash = Hash(utf8);
+            var hash = Hash(bytes);
             var home = hash >> _shift;
             var slots = _slots;
             for (var i = 0u; i < MaxProbes; i++)
@@ -76,7 +79,7 @@ internal sealed class Utf8StringCache
                     break;
                 }
 
-                if (entry.Hash == hash && entry.Utf8.AsSpan().SequenceEqual(utf8))
+                if (entry.Hash == hash && entry.Key.AsSpan().SequenceEqual(bytes))
                 {
                     value = entry.Value;
                     return true;
@@ -89,16 +92,16 @@ internal sealed class Utf8StringCache
     }
 
     /// <summary>
-    /// Remembers <paramref name="value"/> as the string of <paramref name="utf8"/>, which the caller decoded from exactly
+    /// Remembers <paramref name="value"/> as the string of <paramref name="bytes"/>, which the caller decoded from exactly
     /// these bytes. Nothing happens when the value is too long, the cache is full, no slot is free near the value's home
     /// slot, or another thread added the same bytes first.
     /// </summary>
     /// <returns>Whether this call added the value.</returns>
-    public bool TryAdd(ReadOnlySpan<byte> utf8, string value)
+    public bool TryAdd(ReadOnlySpan<byte> bytes, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         // The first test keeps a full cache from touching the shared counter on every miss.
-        if (utf8.Length > MaxValueLength || Volatile.Read(ref _count) >= Capacity)
+        if (bytes.Length > MaxValueLength || Volatile.Read(ref _count) >= Capacity)
         {
             return false;
         }
@@ -109,7 +112,7 @@ internal sealed class Utf8StringCache
             return false;
         }
 
-        var hash = Hash(utf8);
+        var hash = Hash(bytes);
         var home = hash >> _shift;
         Entry? created = null;
         for (var i = 0u; i < MaxProbes; i++)
@@ -118,7 +121,7 @@ internal sealed class Utf8StringCache
             var entry = Volatile.Read(ref slot);
             if (entry is null)
             {
-                created ??= new Entry(hash, utf8.ToArray(), value);
+                created ??= new Entry(hash, bytes.ToArray(), value);
                 entry = Interlocked.CompareExchange(ref slot, created, null);
                 if (entry is null)
                 {
@@ -126,7 +129,7 @@ internal sealed class Utf8StringCache
                 }
             }
 
-            if (entry.Hash == hash && entry.Utf8.AsSpan().SequenceEqual(utf8))
+            if (entry.Hash == hash && entry.Key.AsSpan().SequenceEqual(bytes))
             {
                 break;
             }
@@ -140,16 +143,16 @@ internal sealed class Utf8StringCache
     /// A 32-bit hash of the bytes. Most values are short codes: up to 16 bytes, two overlapping reads and two
     /// multiplications, no loop; longer values first fold in 8 bytes a round.
     /// </summary>
-    internal static uint Hash(ReadOnlySpan<byte> utf8)
+    internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong Prime1 = 0x9E3779B185EBCA87;
         const ulong Prime2 = 0xC2B2AE3D27D4EB4F;
-        var length = utf8.Length;
+        var length = bytes.Length;
         ulong first, last;
         if (length >= 8)
         {
             var folded = (ulong)length * Prime1;
-            var rest = utf8;
+            var rest = bytes;
             while (rest.Length > 16)
             {
                 folded = BitOperations.RotateLeft(folded ^ (BinaryPrimitives.ReadUInt64LittleEndian(rest) * Prime2), 31) * Prime1;
@@ -161,12 +164,12 @@ internal sealed class Utf8StringCache
         }
         else if (length >= 4)
         {
-            first = BinaryPrimitives.ReadUInt32LittleEndian(utf8);
-            last = BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]);
+            first = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+            last = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
         }
         else if (length > 0)
         {
-            first = ((ulong)utf8[0] << 16) | ((ulong)utf8[length >> 1] << 8) | utf8[length - 1];
+            first = ((ulong)bytes[0] << 16) | ((ulong)bytes[length >> 1] << 8) | bytes[length - 1];
             last = 0;
         }
         else
@@ -178,11 +181,11 @@ internal sealed class Utf8StringCache
         return (uint)((((first * Prime1) ^ last ^ (ulong)length) * Prime2) >> 32);
     }
 
-    /// <summary>An immutable cached value: its hash, its UTF-8 bytes and its string.</summary>
-    private sealed class Entry(uint hash, byte[] utf8, string value)
+    /// <summary>An immutable cached value: its hash, its bytes and its string.</summary>
+    private sealed class Entry(uint hash, byte[] bytes, string value)
     {
         public readonly uint Hash = hash;
-        public readonly byte[] Utf8 = utf8;
+        public readonly byte[] Key = bytes;
         public readonly string Value = value;
     }
 }

@@ -36,7 +36,7 @@ internal sealed class CrimeCsvRecordBuilder
 
         // CsvHelper reads the description first (the prefilter), then the other columns in order.
         int[] order = [_columns.CrimeDescription, .. UsedColumns.Where(c => c != _columns.CrimeDescription)];
-        _splitter = new CsvRecordSplitter(FieldCount, order, bad => CrimeCsvRowReader.Configuration(options, bad));
+        _splitter = new CsvRecordSplitter(FieldCount, order, bad => CrimeCsvRowReader.Configuration(options, bad), _columns.FewValues.Where(i => i >= 0).ToArray());
     }
 
     /// <summary>The number of fields of every row: the header's.</summary>
@@ -334,6 +334,17 @@ internal sealed class CrimeCsvRecordBuilder
 
         /// <summary>Every position above, -1 for an absent column.</summary>
         public int[] All { get; }
+
+        /// <summary>
+        /// The columns of a few thousand distinct values at most over a city file (areas, codes, descriptions, victim
+        /// age, sex and descent, dates and times), -1 for an absent one; not the ids, addresses, MO codes or coordinates.
+        /// </summary>
+        public int[] FewValues =>
+        [
+            DateReported, DateOccurred, TimeOccurred, AreaId, AreaName, ReportingDistrict, Part, CrimeCode, CrimeDescription,
+            VictimAge, VictimSex, VictimDescent, PremiseCode, PremiseDescription, WeaponCode, WeaponDescription, StatusCode,
+            StatusDescription, CrimeCode1, CrimeCode2, CrimeCode3, CrimeCode4,
+        ];
 
         public CrimeCsvSchema Schema { get; }
 

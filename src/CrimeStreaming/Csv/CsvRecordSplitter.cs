@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using CrimeStreaming.Shared;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -13,20 +15,31 @@ namespace CrimeStreaming.Csv;
 /// before a comma or the end of the row; an unquoted field holds no quote) are split here, on one line. Anything else
 /// (malformed quoting, a line break inside a field, a field count that does not match) is read again by CsvHelper itself,
 /// configured as the tokenizer is, so its fields and the malformed field it reports are CsvHelper's.</para>
-/// <para>Only the columns a record is built from become strings; the others stay <see langword="null"/>.</para>
+/// <para>Only the columns a record is built from become strings; the others stay <see langword="null"/>. Columns of few
+/// distinct values (areas, codes, descriptions, dates…) share their strings through a <see cref="StringCache"/> of
+/// 16,384 values of up to 64 characters: a city file then allocates one string per distinct value, not per row.</para>
 /// </remarks>
 internal sealed class CsvRecordSplitter
 {
     private static readonly SearchValues<char> UnquotedStops = SearchValues.Create(",\"\r\n");
     private readonly bool[] _used;
+    private readonly bool[] _repeated;
+    private readonly StringCache _repeatedValues = new(capacity: 16_384, maxValueLength: 128);
     private readonly int[] _order;
     private readonly Func<BadDataFound, CsvConfiguration> _configuration;
 
     /// <param name="fieldCount">The number of fields of every row.</param>
     /// <param name="order">The columns to take, in the order CsvHelper's fields are read (which decides the malformed field reported).</param>
     /// <param name="configuration">The tokenizer's configuration, with the given handler of malformed fields.</param>
-    public CsvRecordSplitter(int fieldCount, int[] order, Func<BadDataFound, CsvConfiguration> configuration)
+    /// <param name="repeated">Columns of few distinct values, whose strings are shared.</param>
+    public CsvRecordSplitter(int fieldCount, int[] order, Func<BadDataFound, CsvConfiguration> configuration, int[]? repeated = null)
     {
+        _repeated = new bool[fieldCount];
+        foreach (var index in repeated ?? [])
+        {
+            _repeated[index] = true;
+        }
+
         _used = new bool[fieldCount];
         foreach (var index in order)
         {
@@ -97,7 +110,7 @@ internal sealed class CsvRecordSplitter
 
                 if (_used[field])
                 {
-                    fields[field] = escaped ? raw[start..i].Replace("\"\"", "\"", StringComparison.Ordinal) : raw[start..i];
+                    fields[field] = escaped ? raw[start..i].Replace("\"\"", "\"", StringComparison.Ordinal) : _repeated[field] ? Cached(raw.AsSpan(start, i - start)) : raw[start..i];
                 }
 
                 position = i + 1;
@@ -117,7 +130,7 @@ internal sealed class CsvRecordSplitter
 
                 if (_used[field])
                 {
-                    fields[field] = raw[start..stop];
+                    fields[field] = _repeated[field] ? Cached(raw.AsSpan(start, stop - start)) : raw[start..stop];
                 }
 
                 position = stop;
@@ -132,6 +145,20 @@ internal sealed class CsvRecordSplitter
         }
 
         return false; // more fields than expected
+    }
+
+    /// <summary>The string of a field of few distinct values: the one made before for the same text, if any.</summary>
+    private string Cached(ReadOnlySpan<char> text)
+    {
+        var key = MemoryMarshal.AsBytes(text);
+        if (_repeatedValues.TryGet(key, out var value))
+        {
+            return value;
+        }
+
+        value = new string(text);
+        _repeatedValues.TryAdd(key, value);
+        return value;
     }
 
     /// <summary>The fields as CsvHelper reads the row alone, with the malformed field it reports.</summary>

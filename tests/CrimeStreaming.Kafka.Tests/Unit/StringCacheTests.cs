@@ -1,14 +1,15 @@
 using System.Text;
+using CrimeStreaming.Shared;
 
 namespace CrimeStreaming.Kafka.Tests.Unit;
 
 /// <summary>The cache behind the low-cardinality fields of the JSON codec: it must never return a string for other bytes.</summary>
-public sealed class Utf8StringCacheTests
+public sealed class StringCacheTests
 {
     [Fact]
     public void The_same_bytes_give_back_the_same_instance_and_other_bytes_nothing()
     {
-        var cache = new Utf8StringCache();
+        var cache = new StringCache();
         var value = "BATTERY - SIMPLE ASSAULT";
         cache.TryAdd(Encoding.UTF8.GetBytes(value), value).Should().BeTrue();
 
@@ -33,7 +34,7 @@ public sealed class Utf8StringCacheTests
     [InlineData("STRONG-ARM (HANDS, FIST, FEET OR BODILY FORCE)")]
     public void Values_of_every_length_class_are_found_again(string value)
     {
-        var cache = new Utf8StringCache();
+        var cache = new StringCache();
         var utf8 = Encoding.UTF8.GetBytes(value);
         cache.TryAdd(utf8, value).Should().BeTrue();
         cache.TryGet(utf8, out var found).Should().BeTrue();
@@ -48,8 +49,8 @@ public sealed class Utf8StringCacheTests
     {
         var (first, second) = Collision(length);
         first.Should().NotEqual(second);
-        Utf8StringCache.Hash(first).Should().Be(Utf8StringCache.Hash(second));
-        var cache = new Utf8StringCache();
+        StringCache.Hash(first).Should().Be(StringCache.Hash(second));
+        var cache = new StringCache();
 
         cache.TryAdd(first, "first").Should().BeTrue();
         cache.TryGet(second, out _).Should().BeFalse("equal hashes and lengths are not equal bytes");
@@ -64,7 +65,7 @@ public sealed class Utf8StringCacheTests
     [Fact]
     public void Values_over_the_length_cap_are_never_cached()
     {
-        var cache = new Utf8StringCache(maxValueLength: 4);
+        var cache = new StringCache(maxValueLength: 4);
         cache.TryAdd("0377"u8, "0377").Should().BeTrue();
         cache.TryAdd("03770"u8, "03770").Should().BeFalse();
         cache.TryGet("03770"u8, out _).Should().BeFalse();
@@ -76,7 +77,7 @@ public sealed class Utf8StringCacheTests
     [Fact]
     public void When_full_nothing_is_added_and_nothing_is_evicted()
     {
-        var cache = new Utf8StringCache(capacity: 3);
+        var cache = new StringCache(capacity: 3);
         string[] values = ["01", "02", "03", "04", "05"];
         values.Select(v => cache.TryAdd(Encoding.UTF8.GetBytes(v), v)).Should().Equal(true, true, true, false, false);
 
@@ -94,17 +95,17 @@ public sealed class Utf8StringCacheTests
     [Fact]
     public void Arguments_are_checked()
     {
-        FluentActions.Invoking(() => new Utf8StringCache(capacity: 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
-        FluentActions.Invoking(() => new Utf8StringCache(capacity: (1 << 24) + 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
-        FluentActions.Invoking(() => new Utf8StringCache(maxValueLength: -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maxValueLength");
-        FluentActions.Invoking(() => new Utf8StringCache().TryAdd("x"u8, null!)).Should().Throw<ArgumentNullException>().WithParameterName("value");
-        new Utf8StringCache(capacity: 1 << 24, maxValueLength: 0).Capacity.Should().Be(1 << 24);
+        FluentActions.Invoking(() => new StringCache(capacity: 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
+        FluentActions.Invoking(() => new StringCache(capacity: (1 << 24) + 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("capacity");
+        FluentActions.Invoking(() => new StringCache(maxValueLength: -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maxValueLength");
+        FluentActions.Invoking(() => new StringCache().TryAdd("x"u8, null!)).Should().Throw<ArgumentNullException>().WithParameterName("value");
+        new StringCache(capacity: 1 << 24, maxValueLength: 0).Capacity.Should().Be(1 << 24);
     }
 
     [Fact]
     public void Adding_the_same_bytes_again_keeps_the_first_string()
     {
-        var cache = new Utf8StringCache();
+        var cache = new StringCache();
         var first = new string('x', 3);
         var second = new string('x', 3);
         cache.TryAdd("xxx"u8, first).Should().BeTrue();
@@ -119,7 +120,7 @@ public sealed class Utf8StringCacheTests
     public void In_a_small_table_values_that_share_slots_are_all_found_and_nothing_else()
     {
         // Eight values in sixteen slots: several share a home slot and are found further on.
-        var cache = new Utf8StringCache(capacity: 8);
+        var cache = new StringCache(capacity: 8);
         var values = Enumerable.Range(0, 8).Select(i => $"{i}").ToArray();
         foreach (var v in values)
         {
@@ -145,7 +146,7 @@ public sealed class Utf8StringCacheTests
         const int Capacity = 300;
         var values = Enumerable.Range(0, 1000).Select(i => $"{i % 7}-{i}{new string('.', i % 50)}").ToArray();
         var utf8 = values.Select(Encoding.UTF8.GetBytes).ToArray();
-        var cache = new Utf8StringCache(Capacity);
+        var cache = new StringCache(Capacity);
         var wrong = 0;
         var found = 0;
         using var start = new Barrier(4);
@@ -190,7 +191,7 @@ public sealed class Utf8StringCacheTests
         cached.Should().Be(cache.Count, "every entry counted is one value, found again");
     }
 
-    /// <summary>Two different ASCII strings of <paramref name="length"/> bytes with the same <see cref="Utf8StringCache.Hash"/>.</summary>
+    /// <summary>Two different ASCII strings of <paramref name="length"/> bytes with the same <see cref="StringCache.Hash"/>.</summary>
     private static (byte[] First, byte[] Second) Collision(int length)
     {
         // Random letters (sequences would spread evenly over the hash values): about 80,000 tries for a 32-bit hash.
@@ -204,7 +205,7 @@ public sealed class Utf8StringCacheTests
                 bytes[i] = (byte)('A' + random.Next(26));
             }
 
-            if (seen.TryGetValue(Utf8StringCache.Hash(bytes), out var earlier))
+            if (seen.TryGetValue(StringCache.Hash(bytes), out var earlier))
             {
                 if (!earlier.AsSpan().SequenceEqual(bytes))
                 {
@@ -213,7 +214,7 @@ public sealed class Utf8StringCacheTests
             }
             else
             {
-                seen.Add(Utf8StringCache.Hash(bytes), bytes);
+                seen.Add(StringCache.Hash(bytes), bytes);
             }
         }
 
