@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace CrimeStreaming;
 
@@ -14,6 +15,7 @@ internal sealed class LocalTimeConverter(TimeZoneInfo zone)
 
     public TimeZoneInfo Zone { get; } = zone;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DateTimeOffset ToOffset(DateTime local)
     {
         var day = DateOnly.FromDateTime(local).DayNumber;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace CrimeStreaming.Shared;
 
@@ -64,6 +65,7 @@ internal sealed class StringCache
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>The string remembered for exactly these bytes, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGet(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out string? value)
     {
         if (bytes.Length <= MaxValueLength)
@@ -143,6 +145,7 @@ internal sealed class StringCache
     /// A 32-bit hash of the bytes. Most values are short codes: up to 16 bytes, two overlapping reads and two
     /// multiplications, no loop; longer values first fold in 8 bytes a round.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong Prime1 = 0x9E3779B185EBCA87;

@@ -76,9 +76,13 @@ public static class CrimeCsvReader
     /// batches ahead of building on the caller's.
     /// </summary>
     /// <remarks>
-    /// The two stages split the work where the handover is cheapest: the tokenizer must read every row, the builder
+    /// <para>The two stages split the work where the handover is cheapest: the tokenizer must read every row, the builder
     /// only the rows of interest. Rows and errors reach the builder in file order, so results, counts and the first
-    /// error thrown are the same either way.
+    /// error thrown are the same either way.</para>
+    /// <para>The per-row methods of both stages and of the in-memory storage are compiled fully optimized at once
+    /// (<see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/>): a preparation is
+    /// usually a process's first and only big job, and with tiered compilation, while both cores are busy, most of a 1M-row
+    /// file was read by unoptimized code (2.17 s against 1.95 s for the whole process; warm runs unchanged).</para>
     /// </remarks>
     private static IEnumerable<CrimeRecord> Stages(Func<TextReader> open, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, DescriptionPrefilter? prefilter, bool readAhead, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CrimeStreaming.Csv;
 
@@ -49,6 +50,7 @@ internal sealed class CrimeCsvRecordBuilder
     public int[] UsedColumns { get; }
 
     /// <summary>Builds the record of <paramref name="row"/> (not an error), or gives the error that skips it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RowError? Build(in TokenizedRow row, out CrimeRecord? record)
     {
         var badData = row.BadData;
@@ -106,6 +108,7 @@ internal sealed class CrimeCsvRecordBuilder
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RowError? Parse(string?[] fields, long line, out CrimeRecord? record)
     {
         record = null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -119,6 +120,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
     /// <summary>Reads the next row: its fields for the record builder, an error, or why the prefilter dropped it.</summary>
     /// <param name="row">For <see cref="Outcome.Row"/>, the row's fields; for an error, the error.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Outcome Next(out TokenizedRow row)
     {
         row = default;
@@ -200,6 +202,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
     public void Dispose() => _parser.Dispose();
 
     /// <summary>One call of CsvHelper's <see cref="CsvParser.Read"/>, with where the row started.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Attempt Read()
     {
         var charsBefore = _parser.CharCount;

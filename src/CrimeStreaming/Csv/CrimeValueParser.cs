@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CrimeStreaming.Csv;
 
@@ -10,6 +11,7 @@ internal static class CrimeValueParser
     /// 2020 file) or ISO <c>YYYY-MM-DD[THH:MM:SS[.fff]]</c>. Months and days may be unpadded. The time part, when present,
     /// must be valid but is not returned: LAPD keeps the time of day in its own column.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly date)
     {
         date = default;
@@ -64,6 +66,7 @@ internal static class CrimeValueParser
     }
 
     /// <summary>Parses <c>TIME OCC</c>: <c>HHMM</c> padded or not (<c>1</c> = 00:01, <c>30</c> = 00:30, <c>2359</c>), or <c>HH:MM</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseTimeOfDay(ReadOnlySpan<char> text, out TimeOnly time)
     {
         time = default;
@@ -105,6 +108,7 @@ internal static class CrimeValueParser
     }
 
     /// <summary>Parses <c>"(34.0454, -118.3157)"</c>; (0, 0) gives a <see langword="null"/> location (unknown).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseLocation(ReadOnlySpan<char> text, out GeoPoint? location)
     {
         location = null;
@@ -128,6 +132,7 @@ internal static class CrimeValueParser
     }
 
     /// <summary>Parses a coordinate in degrees whose absolute value is at most <paramref name="limit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseCoordinate(ReadOnlySpan<char> text, double limit, out double value) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value)
         && double.IsFinite(value) && Math.Abs(value) <= limit;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CrimeStreaming.Shared;
 using CsvHelper;
@@ -66,6 +67,7 @@ internal sealed class CsvRecordSplitter
     }
 
     /// <summary>Splits a well-formed row on one line; <see langword="false"/> for anything else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool TrySplit(string raw, string?[] fields)
     {
         var end = raw.Length;
@@ -148,6 +150,7 @@ internal sealed class CsvRecordSplitter
     }
 
     /// <summary>The string of a field of few distinct values: the one made before for the same text, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Cached(ReadOnlySpan<char> text)
     {
         var key = MemoryMarshal.AsBytes(text);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrimeStreaming.Csv;
 
 /// <summary>
@@ -27,6 +29,7 @@ internal sealed class LineTrackingReader(TextReader inner) : TextReader
 
     /// <summary>The 1-based line holding the character at <paramref name="offset"/>.</summary>
     /// <remarks>Offsets asked about must not decrease: the line ends before one are forgotten once it was asked about.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long LineAt(long offset)
     {
         while (_count > 0 && _ends[_head] < offset)
@@ -60,6 +63,7 @@ internal sealed class LineTrackingReader(TextReader inner) : TextReader
 
     public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int Read(Span<char> buffer)
     {
         // A chunk never ends with a \r while more text follows: CsvHelper 33 miscounts a blank \r\n line (its Row,
@@ -108,6 +112,7 @@ internal sealed class LineTrackingReader(TextReader inner) : TextReader
         base.Dispose(disposing);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Track(ReadOnlySpan<char> chunk)
     {
         if (chunk.IsEmpty)

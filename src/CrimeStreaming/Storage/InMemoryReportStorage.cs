@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CrimeStreaming.Storage.Compact;
 
 namespace CrimeStreaming.Storage;
@@ -68,6 +69,7 @@ public sealed class InMemoryReportStorage : IReportStorage
 
         public ref readonly CompactReportStore.Entry this[int index] => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(in CompactReportStore.Entry entry)
         {
             var slot = _count & (ChunkSize - 1);

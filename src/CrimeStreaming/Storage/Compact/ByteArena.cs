@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CrimeStreaming.Storage.Compact;
@@ -17,6 +18,7 @@ internal sealed class ByteArena
     public long Capacity => _chunks.Sum(c => (long)c.Length);
 
     /// <summary>Appends the strings as one entry and returns where it starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Append(string? a, string? b, string? c, string? d)
     {
         var size = Size(a) + Size(b) + Size(c) + Size(d);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrimeStreaming.Storage.Compact;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal sealed class CompactReportStore
     private readonly StringTable _table = new();
     private readonly ByteArena _arena = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Entry Add(CrimeReport report)
     {
         var r = report.Record;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrimeStreaming.Storage.Compact;
 
 /// <summary>Numbers the distinct values of low-cardinality columns; id 0 is <see langword="null"/>.</summary>
@@ -8,6 +10,7 @@ internal sealed class StringTable
 
     public int Count => _values.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Add(string? value)
     {
         if (value is null)
