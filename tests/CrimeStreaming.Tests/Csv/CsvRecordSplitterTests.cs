@@ -29,11 +29,13 @@ public class CsvRecordSplitterTests
     [InlineData(",\"\",x\r", new[] { "", "", "x" })]
     [InlineData("\"a, b\",\"say \"\"hi\"\"\",\"\"\"\"", new[] { "a, b", "say \"hi\"", "\"" })]
     [InlineData("  spaced  ,\" quoted \",end\n", new[] { "  spaced  ", " quoted ", "end" })]
+    [InlineData("", new[] { "" })]
+    [InlineData("\r\n", new[] { "" })]
     public void Splits_well_formed_rows_on_its_own(string raw, string[] expected)
     {
-        var fields = new string?[3];
+        var fields = new string?[expected.Length];
 
-        Splitter(3).TrySplit(raw, fields).Should().BeTrue();
+        Splitter(expected.Length).TrySplit(raw, fields).Should().BeTrue();
 
         fields.Should().Equal(expected);
     }
@@ -62,18 +64,20 @@ public class CsvRecordSplitterTests
     [Fact]
     public void Columns_of_few_values_share_one_string_per_value_and_the_others_do_not()
     {
-        var splitter = Splitter(3, repeated: [0, 1]);
+        var splitter = Splitter(5, repeated: [0, 1, 3]);
 
-        var first = splitter.Split("Central,\"say \"\"hi\"\"\",Central\n", out _);
-        var second = splitter.Split("Central,\"say \"\"hi\"\"\",Central\r\n", out _);
-        var other = splitter.Split("Centra,x,y\n", out _);
+        var first = splitter.Split("Central,\"say \"\"hi\"\"\",Central,\"A, B\",\"A, B\"\n", out _);
+        var second = splitter.Split("Central,\"say \"\"hi\"\"\",Central,\"A, B\",\"A, B\"\r\n", out _);
+        var other = splitter.Split("Centra,x,y,\"A,\",z\n", out _);
 
-        first.Should().Equal("Central", "say \"hi\"", "Central");
+        first.Should().Equal("Central", "say \"hi\"", "Central", "A, B", "A, B");
         second.Should().Equal(first);
-        other.Should().Equal("Centra", "x", "y");
+        other.Should().Equal("Centra", "x", "y", "A,", "z");
         ReferenceEquals(first[0], second[0]).Should().BeTrue("a column of few values shares its strings");
+        ReferenceEquals(first[3], second[3]).Should().BeTrue("also when quoted");
         ReferenceEquals(first[1], second[1]).Should().BeFalse("a quoted value with doubled quotes is unescaped, never cached");
         ReferenceEquals(first[2], second[2]).Should().BeFalse("other columns get a string of their own");
+        ReferenceEquals(first[4], second[4]).Should().BeFalse("also when quoted");
     }
 
     [Fact]
