@@ -46,8 +46,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
         /// <summary>A row to build (<see cref="CrimeCsvRecordBuilder.Build"/>); building may still find an error in it.</summary>
         Row,
+
+        /// <summary>A row error (<see cref="TokenizedRow.Fatal"/> when reading cannot go on).</summary>
         Error,
-        FatalError,
 
         /// <summary>Dropped by the prefilter for a missing description, before the rest of the row was parsed.</summary>
         MissingDescription,
@@ -128,20 +129,16 @@ internal sealed class CrimeCsvRowReader : IDisposable
         var resumed = _pending is not null;
         var attempt = _pending ?? Read();
         _pending = null;
-        RowError error;
         switch (attempt.Step)
         {
             case Step.End:
                 return Outcome.End;
             case Step.Overflow:
-                var overflow = Overflowed(attempt, out error);
-                row = TokenizedRow.Failed(error, overflow == Outcome.FatalError);
-                return overflow;
+                row = Overflowed(attempt);
+                return Outcome.Error;
             case Step.Unreadable:
-                var at = _lines.LineAt(attempt.Start);
-                var unreadable = Fatal(at, $"{attempt.Failure}: CsvHelper cannot read on", out error);
-                row = TokenizedRow.Failed(error, fatal: true);
-                return unreadable;
+                row = Fatal(_lines.LineAt(attempt.Start), $"{attempt.Failure}: CsvHelper cannot read on");
+                return Outcome.Error;
         }
 
         var line = _lines.LineAt(attempt.Start);
@@ -168,14 +165,16 @@ internal sealed class CrimeCsvRowReader : IDisposable
             return Outcome.Error;
         }
 
-        var description = _parser[_builder.CrimeDescription];
-        switch (_prefilter?.Decide(description))
+        if (_prefilter is not null)
         {
-            // Counted by the caller, in batches.
-            case DescriptionPrefilter.Decision.Missing:
-                return Outcome.MissingDescription;
-            case DescriptionPrefilter.Decision.NotOfInterest:
-                return Outcome.NotOfInterest;
+            switch (_prefilter.Decide(_parser[_builder.CrimeDescription]))
+            {
+                // Counted by the caller, in batches.
+                case DescriptionPrefilter.Decision.Missing:
+                    return Outcome.MissingDescription;
+                case DescriptionPrefilter.Decision.NotOfInterest:
+                    return Outcome.NotOfInterest;
+            }
         }
 
         if (attempt is { SpansLines: false, BlankLines: 0 } && !resumed)
@@ -194,7 +193,6 @@ internal sealed class CrimeCsvRowReader : IDisposable
             fields[index] = _parser[index];
         }
 
-        fields[_builder.CrimeDescription] = description;
         row = TokenizedRow.Row(_builder, fields, line, attempt.SpansLines ? EndLine(attempt) : line, _badData);
         return Outcome.Row;
     }
@@ -255,7 +253,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
     /// CsvHelper threw <see cref="MaxFieldSizeException"/> with its position one character past the limit in a field:
     /// decides whether the row can be skipped and reading resumed, and finds where the row ends.
     /// </summary>
-    private Outcome Overflowed(Attempt attempt, out RowError error)
+    private TokenizedRow Overflowed(Attempt attempt)
     {
         var line = _lines.LineAt(attempt.Start);
         long end;
@@ -266,7 +264,7 @@ internal sealed class CrimeCsvRowReader : IDisposable
             var fieldStart = raw.Length - _options.MaxFieldLength - 2;
             if (fieldStart >= 0 && raw[fieldStart] == '"')
             {
-                return Fatal(line, $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably", out error);
+                return Fatal(line, $"a quoted field from line {line} is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength), probably an unterminated quote; inside quotes the end of the row cannot be found reliably");
             }
 
             if (raw[^1] is '\r' or '\n')
@@ -294,22 +292,21 @@ internal sealed class CrimeCsvRowReader : IDisposable
 
             if (tail.Step == Step.Unreadable)
             {
-                return Fatal(line, $"{tail.Failure}: CsvHelper cannot read on", out error);
+                return Fatal(line, $"{tail.Failure}: CsvHelper cannot read on");
             }
 
             attempt = tail;
         }
 
-        error = new RowError(_source, line, null, null, "field too long",
+        return TokenizedRow.Failed(new RowError(_source, line, null, null, "field too long",
             $"a field is longer than {_options.MaxFieldLength:N0} characters (CrimeCsvOptions.MaxFieldLength); {Lines(line, end)} skipped, reading resumed after it.")
         {
             EndLine = end,
-        };
-        return Outcome.Error;
+        });
     }
 
     /// <summary>Reading cannot go on: names every line not read (reading the rest only to count it, unless the error is thrown).</summary>
-    private Outcome Fatal(long line, string why, out RowError error)
+    private TokenizedRow Fatal(long line, string why)
     {
         if (_options.OnRowError == RowErrorPolicy.Skip)
         {
@@ -317,11 +314,9 @@ internal sealed class CrimeCsvRowReader : IDisposable
         }
 
         var last = Math.Max(line, _lines.LinesRead);
-        error = new RowError(_source, line, null, null, "field too long", $"{why}, so lines {line}-{last} were not read.")
-        {
-            EndLine = last,
-        };
-        return Outcome.FatalError;
+        return TokenizedRow.Failed(
+            new RowError(_source, line, null, null, "field too long", $"{why}, so lines {line}-{last} were not read.") { EndLine = last },
+            fatal: true);
     }
 
     private static string Lines(long first, long last) => first == last ? $"line {first}" : $"lines {first}-{last}";
