@@ -29,7 +29,7 @@ public static class CrimeCsvReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         options = options?.Clone() ?? new CrimeCsvOptions(); // a copy: the records are read later, lazily
         options.Validate();
-        return ReadFileIterator(path, options, statistics ?? new ReadStatistics(), cancellationToken);
+        return Stages(() => OpenFile(path), path, options, statistics ?? new ReadStatistics(), null, readAhead: false, cancellationToken);
     }
 
     /// <summary>Streams the records read from <paramref name="reader"/>; <paramref name="sourceName"/> names it in errors.</summary>
@@ -41,7 +41,7 @@ public static class CrimeCsvReader
         ArgumentNullException.ThrowIfNull(sourceName);
         options = options?.Clone() ?? new CrimeCsvOptions(); // a copy: the records are read later, lazily
         options.Validate();
-        return ReadIterator(reader, sourceName, options, statistics ?? new ReadStatistics(), cancellationToken);
+        return Stages(() => reader, sourceName, options, statistics ?? new ReadStatistics(), null, readAhead: false, cancellationToken);
     }
 
     /// <summary>Streams the file's records, dropping rows on their description alone before parsing the rest (see <see cref="DescriptionPrefilter"/>).</summary>
@@ -57,12 +57,6 @@ public static class CrimeCsvReader
         options.Validate();
         return Stages(() => reader, sourceName, options, statistics, prefilter, readAhead, cancellationToken);
     }
-
-    private static IEnumerable<CrimeRecord> ReadFileIterator(string path, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken) =>
-        Stages(() => OpenFile(path), path, options, statistics, null, readAhead: false, cancellationToken);
-
-    private static IEnumerable<CrimeRecord> ReadIterator(TextReader reader, string sourceName, CrimeCsvOptions options, ReadStatistics statistics, CancellationToken cancellationToken) =>
-        Stages(() => reader, sourceName, options, statistics, null, readAhead: false, cancellationToken);
 
     private static StreamReader OpenFile(string path)
     {
