@@ -23,17 +23,7 @@ internal sealed class CrimeCsvRecordBuilder
         _options = options;
         _columns = new ColumnMap(schema, header);
         FieldCount = header.Length;
-        var used = new List<int>();
-        foreach (var index in _columns.All)
-        {
-            if (index >= 0 && !used.Contains(index))
-            {
-                used.Add(index);
-            }
-        }
-
-        used.Sort();
-        UsedColumns = [.. used];
+        UsedColumns = [.. _columns.All.Where(index => index >= 0).Distinct().Order()];
 
         // CsvHelper reads the description first (the prefilter), then the other columns in order.
         int[] order = [_columns.CrimeDescription, .. UsedColumns.Where(c => c != _columns.CrimeDescription)];

@@ -81,14 +81,13 @@ internal sealed class CsvRecordSplitter
             end--;
         }
 
+        var text = raw.AsSpan(0, end);
         var position = 0;
         for (var field = 0; field < fields.Length; field++)
         {
-            var start = position;
-            var text = raw.AsSpan(0, end);
             if (position < end && raw[position] == '"')
             {
-                start = position + 1;
+                var start = position + 1;
                 var escaped = false;
                 var i = start;
                 while (true)
@@ -112,7 +111,7 @@ internal sealed class CsvRecordSplitter
 
                 if (_used[field])
                 {
-                    fields[field] = escaped ? raw[start..i].Replace("\"\"", "\"", StringComparison.Ordinal) : _repeated[field] ? Cached(raw.AsSpan(start, i - start)) : raw[start..i];
+                    fields[field] = escaped ? raw[start..i].Replace("\"\"", "\"", StringComparison.Ordinal) : Take(raw, field, start, i);
                 }
 
                 position = i + 1;
@@ -132,7 +131,7 @@ internal sealed class CsvRecordSplitter
 
                 if (_used[field])
                 {
-                    fields[field] = _repeated[field] ? Cached(raw.AsSpan(start, stop - start)) : raw[start..stop];
+                    fields[field] = Take(raw, field, position, stop);
                 }
 
                 position = stop;
@@ -148,6 +147,10 @@ internal sealed class CsvRecordSplitter
 
         return false; // more fields than expected
     }
+
+    /// <summary>The text of a field from <paramref name="start"/> to <paramref name="stop"/>: shared when its column has few values.</summary>
+    private string Take(string raw, int field, int start, int stop) =>
+        _repeated[field] ? Cached(raw.AsSpan(start, stop - start)) : raw[start..stop];
 
     /// <summary>The string of a field of few distinct values: the one made before for the same text, if any.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
