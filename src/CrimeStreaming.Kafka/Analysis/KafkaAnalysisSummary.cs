@@ -12,9 +12,6 @@ public sealed record KafkaAnalysisSummary
     /// <summary>Reports that came after their pane had closed in their partition (counted, not aggregated).</summary>
     public long Late { get; init; }
 
-    /// <summary>Reports read again after taking a partition over, already published by its previous owner.</summary>
-    public long Replayed { get; init; }
-
     /// <summary>Messages that were neither reports nor end markers, skipped.</summary>
     public long Invalid { get; init; }
 
@@ -30,17 +27,30 @@ public sealed record KafkaAnalysisSummary
     /// <summary>Results messages published (batches of partials and progress).</summary>
     public long ResultsMessages { get; init; }
 
+    /// <summary>Partition states written to the state topic.</summary>
+    public long StateMessages { get; init; }
+
     /// <summary>Partitions this instance was given.</summary>
     public long Assigned { get; init; }
 
-    /// <summary>Partitions taken over from a checkpoint of a previous owner.</summary>
+    /// <summary>Partitions taken over from the state a previous owner wrote to the state topic.</summary>
     public long Restored { get; init; }
+
+    /// <summary>
+    /// Partitions the group had read before but whose state was not on the state topic: recomputed from the start of the
+    /// input (anything retention deleted meanwhile is counted in <see cref="Lost"/>).
+    /// </summary>
+    public long Recomputed { get; init; }
+
+    /// <summary>Messages on the state topic that were not states of this format (or were corrupt), skipped.</summary>
+    public long ForeignStateMessages { get; init; }
 
     /// <summary>Partitions taken from this instance by a rebalance.</summary>
     public long Revoked { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"read {Read:N0}: {Reports:N0} reports, {Late:N0} late, {Replayed:N0} replayed, {Invalid:N0} invalid, {EndMarkers:N0} end markers, {Lost:N0} lost to retention; " +
-        $"published {Partials:N0} partials in {ResultsMessages:N0} messages; partitions assigned {Assigned:N0}, restored {Restored:N0}, revoked {Revoked:N0}";
+        $"read {Read:N0}: {Reports:N0} reports, {Late:N0} late, {Invalid:N0} invalid, {EndMarkers:N0} end markers, {Lost:N0} lost to retention; " +
+        $"published {Partials:N0} partials in {ResultsMessages:N0} messages, {StateMessages:N0} states; partitions assigned {Assigned:N0}, restored {Restored:N0}, recomputed {Recomputed:N0}, revoked {Revoked:N0}" +
+        (ForeignStateMessages > 0 ? $"; {ForeignStateMessages:N0} foreign state messages skipped" : "");
 }

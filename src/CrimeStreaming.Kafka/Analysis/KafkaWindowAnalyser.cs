@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 using CrimeStreaming.ScaleOut;
 using Microsoft.Extensions.Logging;
@@ -7,19 +8,26 @@ namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
 /// One analysis instance of a consumer group: aggregates the input partitions it is given into hour-pane partials with a
-/// watermark per partition, and publishes them, with each partition's progress and checkpoint, to the results topic that
+/// watermark per partition, and publishes them, with each partition's progress, to the results topic that
 /// <see cref="KafkaWindowResults"/> merges into global windows. Run as many instances as there are partitions — threads
-/// of one process or processes on several machines — and the global results stay those of one instance.
+/// of one process or processes on several machines — and the global results stay those of one instance, whatever
+/// crashes, joins and rebalances happen.
 /// </summary>
 /// <remarks>
-/// <para>Every <see cref="KafkaWindowAnalyserOptions.CommitInterval"/> (or 500 messages) the instance publishes the
-/// partials it closed and its partitions' progress with a checkpoint; once the results topic has them, it commits its
-/// read position. An instance that takes a partition over (rebalance, crash) reads the results topic up to date,
-/// restores the partition's last checkpoint and re-reads from the checkpoint's recovery offset, the first offset of the
-/// oldest pane then open: the panes its predecessor had not published are recomputed whole, those it had are skipped,
-/// and a repeat that still reaches the merger is an identical duplicate, dropped.</para>
-/// <para>On the wire this is at-least-once (reports are re-read, partials may be published twice); in the results it is
-/// exactly-once: every report counts once in the global windows.</para>
+/// <para>State lives in Kafka, as Kafka Streams keeps a store in a changelog: every
+/// <see cref="KafkaWindowAnalyserOptions.CommitInterval"/> (or 500 messages) the instance publishes the partials it
+/// closed and its partitions' progress, and writes each changed partition's complete state (open panes, watermarks per
+/// shard, counts, partials not yet confirmed on the results topic) to its partition of the state topic. Once a state is
+/// on the state topic, the instance commits the input offset it covers. An instance that takes a partition over
+/// restores the newest state and reads on from the offset it covers: nothing before the last commit is ever read
+/// again, so a replay bounded by the group's lag (<see cref="ConsumerLagLimit"/>) protects exactly what recovery needs,
+/// and restoring costs the size of one state, not the topics' history.</para>
+/// <para>Partials are deterministic (a partition's state is a function of its messages in order), so one published
+/// twice — by an instance that crashed before its state said so, and by its successor — is an identical duplicate
+/// the merger drops. Every report counts once in the global windows.</para>
+/// <para>The settings that change results (<see cref="AnalysisSettings"/>) are the group's: the first member publishes
+/// them on the state topic; a member with other settings stops with a <see cref="GroupSettingsException"/> naming the
+/// difference, or adopts the group's with <see cref="KafkaWindowAnalyserOptions.AdoptGroupSettings"/>.</para>
 /// </remarks>
 public sealed class KafkaWindowAnalyser
 {
@@ -33,20 +41,24 @@ public sealed class KafkaWindowAnalyser
     private readonly LogStartGuard _guard;
     private readonly Dictionary<int, Owned> _owned = [];
     private readonly List<PanePartial> _pending = [];
+    private readonly ConcurrentQueue<Delivered> _delivered = new();
+    private AnalysisSettings? _settings;
     private long _read;
     private long _reports;
     private long _late;
-    private long _replayed;
     private long _invalid;
     private long _endMarkers;
     private long _partials;
     private long _messages;
+    private long _states;
     private long _assigned;
     private long _restored;
+    private long _recomputed;
     private long _revoked;
+    private long _foreignState;
     private int _ownedCount;
     private int _readSinceFlush;
-    private int _storedSinceCommit;
+    private bool _commitDue;
     private volatile bool _crashed;
     private volatile Error? _deliveryError;
 
@@ -73,15 +85,23 @@ public sealed class KafkaWindowAnalyser
     /// </summary>
     public event Action<LostMessages>? MessagesLost;
 
-    /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
+    /// <summary>
+    /// The validated options (a copy: changing the caller's object later has no effect). With
+    /// <see cref="KafkaWindowAnalyserOptions.AdoptGroupSettings"/>, the group's settings replace the caller's here once the
+    /// instance has started.
+    /// </summary>
     public KafkaWindowAnalyserOptions Options => _options;
+
+    /// <summary>The settings this instance analyses with, the group's; <see langword="null"/> before it has started.</summary>
+    public AnalysisSettings? Settings => Volatile.Read(ref _settings);
 
     /// <summary>This instance's name on the results topic (the key of its messages).</summary>
     public string InstanceId { get; }
 
     /// <summary>
-    /// Raised on the instance's consumer thread for every report it aggregates (a live view's hook). A report re-read
-    /// after a take-over may be raised again, by its new owner; the global results count it once.
+    /// Raised on the instance's consumer thread for every report it aggregates (a live view's hook). Each report is
+    /// raised by one instance, once, except after a crash: the new owner aggregates again what the state it restored did
+    /// not cover yet.
     /// </summary>
     public event Action<CrimeReport>? ReportAnalysed;
 
@@ -94,23 +114,55 @@ public sealed class KafkaWindowAnalyser
         Read = Interlocked.Read(ref _read),
         Reports = Interlocked.Read(ref _reports),
         Late = Interlocked.Read(ref _late),
-        Replayed = Interlocked.Read(ref _replayed),
         Invalid = Interlocked.Read(ref _invalid),
         EndMarkers = Interlocked.Read(ref _endMarkers),
         Partials = Interlocked.Read(ref _partials),
         ResultsMessages = Interlocked.Read(ref _messages),
+        StateMessages = Interlocked.Read(ref _states),
         Assigned = Interlocked.Read(ref _assigned),
         Restored = Interlocked.Read(ref _restored),
+        Recomputed = Interlocked.Read(ref _recomputed),
         Revoked = Interlocked.Read(ref _revoked),
+        ForeignStateMessages = Interlocked.Read(ref _foreignState),
         Lost = _guard.Lost,
     };
 
     /// <summary>
-    /// Joins the group and analyses until the global results are complete (with
+    /// Reads the settings the group analyses with from the state topic, without joining the group; <see langword="null"/>
+    /// when no member has published any yet.
+    /// </summary>
+    /// <exception cref="KafkaException">A topic is missing or has the wrong partition count.</exception>
+    public static Task<AnalysisSettings?> ReadGroupSettingsAsync(KafkaWindowAnalyserOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
+        options.Validate();
+        logger ??= NullLogger.Instance;
+        return Task.Factory.StartNew(
+            () =>
+            {
+                var partitions = AnalysisTopics.Check(options, logger);
+                using var state = new StateTopicReader(options, options.StateTopicName, partitions, logger);
+                if (!state.CatchUp(Enumerable.Range(0, partitions), options.RestoreTimeout, cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the state topic {options.StateTopicName} could not be read within {options.RestoreTimeout}"));
+                }
+
+                return state.GroupSettings;
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Joins the group and analyses until every partition of the group has ended and its results are published (with
     /// <see cref="KafkaWindowAnalyserOptions.StopWhenComplete"/>) or <paramref name="cancellationToken"/> fires; then
     /// publishes and commits what it has and leaves the group.
     /// </summary>
-    /// <exception cref="KafkaException">A topic is missing, the results topic has more than one partition, or publishing failed.</exception>
+    /// <exception cref="KafkaException">A topic is missing, has the wrong partition count, or publishing failed.</exception>
+    /// <exception cref="GroupSettingsException">The group analyses with other settings (and <see cref="KafkaWindowAnalyserOptions.AdoptGroupSettings"/> is off).</exception>
     public Task RunAsync(CancellationToken cancellationToken = default) => RunAsync(cancellationToken, CancellationToken.None);
 
     /// <summary>As <see cref="RunAsync(CancellationToken)"/>; <paramref name="crash"/> stops the instance as a crash would: nothing more published or committed.</summary>
@@ -124,9 +176,7 @@ public sealed class KafkaWindowAnalyser
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
         var outage = new BrokerOutage(_options, _time);
-        using var results = new KafkaWindowResults(_options, _logger, followOnly: true, partitionCount);
-        using var stopFollower = new CancellationTokenSource();
-        var follower = results.RunAsync(stopWhenComplete: false, stopFollower.Token);
+        using var state = new StateTopicReader(_options, _options.StateTopicName, partitionCount, _logger);
         using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
         {
             Acks = Acks.All,
@@ -137,11 +187,12 @@ public sealed class KafkaWindowAnalyser
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "results producer", e))
             .Build();
+        AgreeOnSettings(state, producer, partitionCount, cancellationToken);
         var config = _options.Apply(new ConsumerConfig
         {
             GroupId = _options.GroupId,
-            // Offsets are stored only once the results that cover them are delivered (see Publish), then committed by the
-            // loop as soon as it sees them: a replay bounded by this group's lag waits for exactly these commits.
+            // Offsets are stored only once the state that covers them is on the state topic (see Publish), then committed
+            // by the loop as soon as it sees them: a replay bounded by this group's lag waits for exactly these commits.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             EnablePartitionEof = true,
@@ -157,7 +208,7 @@ public sealed class KafkaWindowAnalyser
                 outage.OnError(e);
                 KafkaLog.Error(_logger, "analysis consumer", e);
             })
-            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, results, cancellationToken))
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, state, cancellationToken))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
             .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false))
             .Build();
@@ -165,15 +216,11 @@ public sealed class KafkaWindowAnalyser
         var closed = new List<PanePartial>();
         var lastFlush = _time.GetTimestamp();
         var lastCommit = lastFlush;
+        var complete = false;
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && results.IsComplete))
+            while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && complete))
             {
-                if (follower.IsFaulted)
-                {
-                    follower.GetAwaiter().GetResult();
-                }
-
                 ConsumeResult<Ignore, byte[]>? result;
                 try
                 {
@@ -208,16 +255,17 @@ public sealed class KafkaWindowAnalyser
 
                 if (_deliveryError is { } failed)
                 {
-                    // Results this instance published were lost: stop without committing, as a crash would; whoever
-                    // takes its partitions over recomputes from the last commit.
+                    // Results or state this instance published were lost: stop without committing, as a crash would;
+                    // whoever takes its partitions over continues from the last state on the state topic.
                     _crashed = true;
                     throw new KafkaException(failed);
                 }
 
-                if (Volatile.Read(ref _storedSinceCommit) == 1 && _time.GetElapsedTime(lastCommit) >= MinCommitSpacing)
+                Confirm(consumer);
+                if (_commitDue && _time.GetElapsedTime(lastCommit) >= MinCommitSpacing)
                 {
                     // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
-                    Volatile.Write(ref _storedSinceCommit, 0);
+                    _commitDue = false;
                     CommitStored(consumer);
                     lastCommit = _time.GetTimestamp();
                 }
@@ -226,6 +274,9 @@ public sealed class KafkaWindowAnalyser
                 {
                     MarkIdle(); // idleness changes with the clock, not per message: checked as often as progress is published
                     Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: false);
+                    state.Poll();
+                    Interlocked.Exchange(ref _foreignState, state.ForeignMessages);
+                    complete = state.IsComplete;
                     lastFlush = _time.GetTimestamp();
                     _readSinceFlush = 0;
                 }
@@ -243,15 +294,53 @@ public sealed class KafkaWindowAnalyser
             }
 
             consumer.Close();
-            stopFollower.Cancel();
-            try
-            {
-                follower.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-            }
         }
+    }
+
+    /// <summary>
+    /// Adopts, checks or publishes the group's settings before joining: a member must never aggregate with other
+    /// settings than those the group's results were made with.
+    /// </summary>
+    private void AgreeOnSettings(StateTopicReader state, IProducer<byte[], byte[]> producer, int partitionCount, CancellationToken cancellationToken)
+    {
+        if (!state.CatchUp(Enumerable.Range(0, partitionCount), _options.RestoreTimeout, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the state topic {_options.StateTopicName} could not be read within {_options.RestoreTimeout}"));
+        }
+
+        var mine = AnalysisSettings.Of(_options, partitionCount);
+        if (state.GroupSettings is { } group)
+        {
+            if (!mine.Equals(group))
+            {
+                if (!_options.AdoptGroupSettings || group.Partitions != partitionCount)
+                {
+                    throw new GroupSettingsException(_options.GroupId, group, mine);
+                }
+
+                group.ApplyTo(_options);
+                _logger.LogInformation("Adopted the settings of group {Group}: {Settings}", _options.GroupId, group);
+            }
+
+            Volatile.Write(ref _settings, group);
+            return;
+        }
+
+        // The first member: publish the settings, so that later members analyse with them or stop.
+        producer.Produce(_options.StateTopicName, StateRecordCodec.Encode(new StateRecord(mine, null, [])), d =>
+        {
+            if (d.Error.IsError)
+            {
+                _deliveryError ??= d.Error;
+            }
+        });
+        if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || _deliveryError is not null)
+        {
+            throw new KafkaException(_deliveryError ?? new Error(ErrorCode.Local_TimedOut, "the group's settings were not delivered within 30 s"));
+        }
+
+        Volatile.Write(ref _settings, mine);
     }
 
     private void Process(IConsumer<Ignore, byte[]> consumer, Owned owned, ConsumeResult<Ignore, byte[]> result, List<PanePartial> closed)
@@ -291,8 +380,6 @@ public sealed class KafkaWindowAnalyser
             else
             {
                 var report = _options.Deserializer.DeserializeReport(result);
-                var lateBefore = aggregator.LateCount;
-                var replayedBefore = aggregator.Replayed;
                 if (aggregator.Add(report, offset, shard, closed))
                 {
                     Interlocked.Increment(ref _reports);
@@ -300,8 +387,7 @@ public sealed class KafkaWindowAnalyser
                 }
                 else
                 {
-                    Interlocked.Add(ref _late, aggregator.LateCount - lateBefore);
-                    Interlocked.Add(ref _replayed, aggregator.Replayed - replayedBefore);
+                    Interlocked.Increment(ref _late);
                 }
             }
         }
@@ -311,7 +397,12 @@ public sealed class KafkaWindowAnalyser
         }
 
         owned.Dirty = true;
-        _pending.AddRange(closed);
+        owned.StateDirty = true;
+        if (closed.Count > 0)
+        {
+            _pending.AddRange(closed);
+            owned.Unpublished.AddRange(closed);
+        }
     }
 
     private void RaiseLost(LostMessages lost)
@@ -357,42 +448,65 @@ public sealed class KafkaWindowAnalyser
         }
     }
 
-    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, int partitionCount, KafkaWindowResults results, CancellationToken cancellationToken)
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, int partitionCount, StateTopicReader state, CancellationToken cancellationToken)
     {
         if (partitions.Count == 0)
         {
             return [];
         }
 
+        foreach (var p in partitions)
+        {
+            if (p.Partition.Value >= partitionCount)
+            {
+                throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"topic {_options.Topic} has a partition {p.Partition.Value}, but had {partitionCount} partitions when this instance started: restart the analysis (all instances must agree on the partition count)"));
+            }
+        }
+
         var starts = _guard.Assigned(consumer, partitions).ToDictionary(p => p.Partition.Value, p => p.Offset);
 
-        // The previous owners published and flushed before they let go: read the results topic up to date first.
-        if (!results.WaitUntilCaughtUp(_options.RestoreTimeout, cancellationToken) && !cancellationToken.IsCancellationRequested)
+        // The previous owners wrote their state before they let go (or crashed after their last one): read it up to date.
+        if (!state.CatchUp(partitions.Select(p => p.Partition.Value), _options.RestoreTimeout, cancellationToken) && !cancellationToken.IsCancellationRequested)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the results topic {_options.ResultsTopic} could not be read up to date within {_options.RestoreTimeout} to restore partitions {string.Join(", ", partitions.Select(p => p.Partition.Value))}"));
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the state topic {_options.StateTopicName} could not be read up to date within {_options.RestoreTimeout} to restore partitions {string.Join(", ", partitions.Select(p => p.Partition.Value))}"));
         }
 
         foreach (var p in partitions)
         {
             var partition = p.Partition.Value;
-            if (partition >= partitionCount)
-            {
-                throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"topic {_options.Topic} has a partition {partition}, but had {partitionCount} partitions when this instance started: restart the analysis (all instances must agree on the partition count)"));
-            }
-
             var aggregator = new PartitionPaneAggregator(partition, _options.AllowedDisorder, _options.IsNear);
-            if (results.LatestCheckpoint(partition) is { } checkpoint)
+            var owned = new Owned(aggregator, _time.GetTimestamp());
+            if (state.Latest(partition) is { Snapshot: { } snapshot } record)
             {
-                aggregator.Restore(checkpoint);
-                Interlocked.Increment(ref _restored);
-                if (checkpoint.RecoveryOffset is { } recovery)
+                if (!record.Settings.Equals(_settings))
                 {
-                    starts[partition] = new Offset(recovery);
-                    _guard.Expect(partition, recovery);
+                    throw new GroupSettingsException(_options.GroupId, record.Settings, _settings!);
+                }
+
+                aggregator.Restore(snapshot);
+                Interlocked.Increment(ref _restored);
+
+                // What the previous owner closed without seeing it confirmed goes out again (a duplicate at worst).
+                owned.Unpublished.AddRange(record.Unpublished);
+                _pending.AddRange(record.Unpublished);
+                if (snapshot.NextOffset >= 0)
+                {
+                    starts[partition] = new Offset(snapshot.NextOffset);
+                    _guard.Expect(partition, snapshot.NextOffset);
+                    owned.Committed = snapshot.NextOffset;
                 }
             }
+            else if (starts.TryGetValue(partition, out var committed) && !committed.IsSpecial && committed.Value > 0)
+            {
+                // The group read this partition before, but its state is not on the state topic (deleted, another
+                // topic): recompute it from what the input still holds; whatever retention deleted is counted as lost.
+                Interlocked.Increment(ref _recomputed);
+                _logger.LogError("Partition {Partition} has a committed offset {Offset} but no state on {Topic}: recomputing it from the start of the input", partition, committed.Value, _options.StateTopicName);
+                starts[partition] = Offset.Beginning;
+                _guard.Expect(partition, 0);
+            }
 
-            _owned[partition] = new Owned(aggregator, _time.GetTimestamp());
+            _owned[partition] = owned;
             Interlocked.Increment(ref _assigned);
         }
 
@@ -404,14 +518,17 @@ public sealed class KafkaWindowAnalyser
 
     private void OnRevoked(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
     {
-        try
+        if (commit)
         {
-            Publish(consumer, producer, partitions, partitionCount, wait: commit);
-        }
-        catch (KafkaException e)
-        {
-            // The next owner recomputes from the last commit: nothing is lost, only re-read.
-            _logger.LogWarning("Could not publish results of revoked partitions {Partitions}: {Reason}", string.Join(", ", partitions), e.Error.Reason);
+            try
+            {
+                Publish(consumer, producer, partitions, partitionCount, wait: true);
+            }
+            catch (KafkaException e)
+            {
+                // The next owner continues from the last state delivered: nothing is lost, only read again.
+                _logger.LogWarning("Could not publish results of revoked partitions {Partitions}: {Reason}", string.Join(", ", partitions), e.Error.Reason);
+            }
         }
 
         _guard.Revoked(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, Offset.Unset)));
@@ -425,45 +542,56 @@ public sealed class KafkaWindowAnalyser
 
         Volatile.Write(ref _ownedCount, _owned.Count);
 
-        // Partials of these partitions not yet published go with them: the next owner recomputes them.
+        // Partials of these partitions not yet published are in their last state (or still open in it): the next owner has them.
         _pending.RemoveAll(x => partitions.Contains(x.Partition));
     }
 
     /// <summary>
-    /// Publishes pending partials and the progress of <paramref name="partitions"/>; once the results are delivered, the
-    /// input offsets they cover are stored for the next commit. With <paramref name="wait"/> (a revocation, the end) it
-    /// waits for the delivery and commits at once; without, the loop goes on and the delivery report stores the offsets.
+    /// Publishes pending partials and the progress of <paramref name="partitions"/>, then the state of each that changed;
+    /// once a state is delivered, the input offset it covers is stored for the next commit. With <paramref name="wait"/>
+    /// (a revocation, the end) it waits for the deliveries, writes the states again if confirmations changed them, and
+    /// commits at once.
     /// </summary>
     private void Publish(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool wait)
     {
-        if (_crashed)
+        for (var round = 0; round < 2 && !_crashed; round++)
         {
-            return;
+            Produce(producer, partitions, partitionCount);
+            if (!wait)
+            {
+                return;
+            }
+
+            if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || _deliveryError is not null)
+            {
+                throw new KafkaException(_deliveryError ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
+            }
+
+            Confirm(consumer);
+            if (!partitions.Any(p => _owned.TryGetValue(p, out var o) && o.StateDirty))
+            {
+                break; // the second round writes the states again without the partials confirmed by the first
+            }
         }
 
+        if (wait && !_crashed)
+        {
+            _commitDue = false;
+            CommitStored(consumer);
+        }
+    }
+
+    private void Produce(IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount)
+    {
         var progress = new List<PartitionProgress>();
-        var offsets = new List<TopicPartitionOffset>();
         foreach (var p in partitions)
         {
-            if (!_owned.TryGetValue(p, out var owned))
+            if (_owned.TryGetValue(p, out var owned) && owned.Dirty)
             {
-                continue;
-            }
-
-            var aggregator = owned.Aggregator;
-            if (owned.Dirty)
-            {
-                var state = aggregator.IsEnded ? PartitionState.Ended : owned.Idle ? PartitionState.Idle : PartitionState.Active;
-                progress.Add(new PartitionProgress(p, partitionCount, aggregator.ClosedThrough ?? DateTimeOffset.MinValue, state) { Checkpoint = aggregator.Checkpoint() });
+                var aggregator = owned.Aggregator;
+                var status = aggregator.IsEnded ? PartitionState.Ended : owned.Idle ? PartitionState.Idle : PartitionState.Active;
+                progress.Add(new PartitionProgress(p, partitionCount, aggregator.ClosedThrough ?? DateTimeOffset.MinValue, status) { Checkpoint = aggregator.Checkpoint() });
                 owned.Dirty = false;
-            }
-
-            // The committed offset is the read position (what retention must not overtake: a lag-bounded replay waits
-            // for it); recovery starts from the checkpoint's RecoveryOffset, the oldest open pane's first offset.
-            if (aggregator.NextOffset is var offset and >= 0 && offset > owned.Committed)
-            {
-                offsets.Add(new TopicPartitionOffset(_options.Topic, p, offset));
-                owned.Committed = offset;
             }
         }
 
@@ -476,57 +604,74 @@ public sealed class KafkaWindowAnalyser
                 var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
                 var last = i + PartialsPerMessage >= partials.Count;
                 var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : []);
-                var covered = last && !wait ? offsets : null;
-                producer.Produce(_options.ResultsTopic, message, d => OnResultsDelivered(consumer, d, covered));
+                producer.Produce(_options.ResultsTopic, message, d => OnDelivered(d, new Delivered(-1, -1, chunk)));
                 Interlocked.Increment(ref _messages);
             }
 
             Interlocked.Add(ref _partials, partials.Count);
         }
-        else if (!wait)
-        {
-            Store(consumer, offsets); // nothing new to publish: what was published before covers these offsets
-            Volatile.Write(ref _storedSinceCommit, offsets.Count > 0 ? 1 : 0);
-            return;
-        }
 
-        if (!wait)
+        // Then each changed partition's complete state: what a successor restores, and what the commit stands on.
+        foreach (var p in partitions)
         {
-            return;
-        }
-
-        if (producer.Flush(TimeSpan.FromSeconds(30)) > 0 || _deliveryError is not null)
-        {
-            throw new KafkaException(_deliveryError ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
-        }
-
-        if (offsets.Count > 0)
-        {
-            try
+            if (!_owned.TryGetValue(p, out var owned) || !owned.StateDirty)
             {
-                consumer.Commit(offsets);
+                continue;
             }
-            catch (KafkaException e)
-            {
-                // The next owner re-reads from the previous commit: committing less only means re-reading more.
-                _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
-            }
+
+            var snapshot = owned.Aggregator.Snapshot();
+            var message = StateRecordCodec.Encode(new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray()));
+            producer.Produce(new TopicPartition(_options.StateTopicName, p), message, d => OnDelivered(d, new Delivered(p, snapshot.NextOffset, [])));
+            Interlocked.Increment(ref _states);
+            owned.StateDirty = false;
         }
     }
 
-    private void OnResultsDelivered(IConsumer<Ignore, byte[]> consumer, DeliveryReport<byte[], byte[]> delivery, List<TopicPartitionOffset>? covered)
+    /// <summary>Runs on the producer's delivery thread: hands the outcome to the loop, which owns every piece of state.</summary>
+    private void OnDelivered(DeliveryReport<byte[], byte[]> delivery, Delivered delivered)
     {
         if (delivery.Error.IsError)
         {
             _deliveryError ??= delivery.Error;
-            _logger.LogError("Results message not delivered: {Reason}", delivery.Error.Reason);
+            _logger.LogError("Results or state message not delivered: {Reason}", delivery.Error.Reason);
             return;
         }
 
-        if (covered is not null && _deliveryError is null)
+        _delivered.Enqueue(delivered);
+    }
+
+    /// <summary>Applies the deliveries reported since the last call: partials confirmed, states written (their offsets stored).</summary>
+    private void Confirm(IConsumer<Ignore, byte[]> consumer)
+    {
+        while (_delivered.TryDequeue(out var delivered))
         {
-            Store(consumer, covered);
-            Volatile.Write(ref _storedSinceCommit, 1);
+            if (delivered.Partials.Count > 0)
+            {
+                foreach (var group in delivered.Partials.GroupBy(x => x.Partition))
+                {
+                    if (_owned.TryGetValue(group.Key, out var owned))
+                    {
+                        var confirmed = group.ToHashSet(ReferenceEqualityComparer.Instance);
+                        if (owned.Unpublished.RemoveAll(confirmed.Contains) > 0)
+                        {
+                            owned.StateDirty = true; // the next state no longer carries them
+                        }
+                    }
+                }
+            }
+            else if (delivered.Partition >= 0 && delivered.NextOffset > 0 && _owned.TryGetValue(delivered.Partition, out var owned) && delivered.NextOffset > owned.Committed)
+            {
+                try
+                {
+                    consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, delivered.Partition, delivered.NextOffset));
+                    owned.Committed = delivered.NextOffset;
+                    _commitDue = true;
+                }
+                catch (KafkaException)
+                {
+                    // Revoked meanwhile: its successor continues from the state, which is on the state topic.
+                }
+            }
         }
     }
 
@@ -542,24 +687,13 @@ public sealed class KafkaWindowAnalyser
         }
         catch (KafkaException e)
         {
+            // A commit that failed only means a successor reads from an older offset: the state says where to go on.
             _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
         }
     }
 
-    private void Store(IConsumer<Ignore, byte[]> consumer, List<TopicPartitionOffset> offsets)
-    {
-        foreach (var offset in offsets)
-        {
-            try
-            {
-                consumer.StoreOffset(offset);
-            }
-            catch (KafkaException)
-            {
-                // Revoked meanwhile: the revocation committed (or its successor re-reads) what matters.
-            }
-        }
-    }
+    /// <summary>A delivered message: partials of the results topic, or the state of <see cref="Partition"/> up to <see cref="NextOffset"/>.</summary>
+    private sealed record Delivered(int Partition, long NextOffset, IReadOnlyList<PanePartial> Partials);
 
     private sealed class Owned(PartitionPaneAggregator aggregator, long now)
     {
@@ -571,7 +705,14 @@ public sealed class KafkaWindowAnalyser
 
         public bool Idle { get; set; }
 
+        /// <summary>Progress to publish on the results topic.</summary>
         public bool Dirty { get; set; } = true;
+
+        /// <summary>State to write on the state topic.</summary>
+        public bool StateDirty { get; set; } = true;
+
+        /// <summary>Partials closed and not yet confirmed on the results topic: every state written carries them.</summary>
+        public List<PanePartial> Unpublished { get; } = [];
 
         public long Committed { get; set; } = -1;
     }

@@ -20,6 +20,23 @@ public sealed class KafkaWindowAnalyserOptions
     /// </summary>
     public string ResultsTopic { get; set; } = "la-crime-windows";
 
+    /// <summary>
+    /// The topic the instances keep each input partition's aggregation state in (a changelog: one partition per input
+    /// partition, each message a partition's complete state), and the group's settings. It must have as many partitions
+    /// as <see cref="Topic"/>; compaction (or any retention) may delete all but each partition's newest messages. The
+    /// default value is <see langword="null"/>: <see cref="ResultsTopic"/> followed by <c>-state</c>
+    /// (<c>la-crime-windows-state</c>).
+    /// </summary>
+    public string? StateTopic { get; set; }
+
+    /// <summary>
+    /// Whether an instance that finds the group analysing with other settings (<see cref="AnalysisSettings"/>: disorder,
+    /// windows, idle timeout, top, results topic) adopts them instead of stopping with a
+    /// <see cref="GroupSettingsException"/>. The default value is <see langword="false"/>: a member never silently
+    /// analyses with settings it was not given.
+    /// </summary>
+    public bool AdoptGroupSettings { get; set; }
+
     /// <summary>The consumer group the instances share the input partitions in. The default value is <c>crimestreaming-analysis</c>.</summary>
     public string GroupId { get; set; } = "crimestreaming-analysis";
 
@@ -69,7 +86,7 @@ public sealed class KafkaWindowAnalyserOptions
     /// </summary>
     public bool StopWhenComplete { get; set; } = true;
 
-    /// <summary>How long an instance that was given partitions waits to read the results topic up to date before it starts them. The default value is 60 seconds.</summary>
+    /// <summary>How long an instance that was given partitions waits to read their state up to date before it starts them. The default value is 60 seconds.</summary>
     public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -99,6 +116,11 @@ public sealed class KafkaWindowAnalyserOptions
         if (!string.IsNullOrWhiteSpace(ResultsTopic) && ResultsTopic == Topic)
         {
             errors.Add(nameof(ResultsTopic), $"must differ from Topic, not \"{ResultsTopic}\" (the same).");
+        }
+
+        if (StateTopic is not null && (string.IsNullOrWhiteSpace(StateTopic) || StateTopic == Topic || StateTopic == ResultsTopic))
+        {
+            errors.Add(nameof(StateTopic), $"must be a topic name other than Topic and ResultsTopic, or null for the default, not \"{StateTopic}\".");
         }
 
         errors.Required(nameof(GroupId), GroupId);
@@ -157,6 +179,9 @@ public sealed class KafkaWindowAnalyserOptions
 
     /// <summary>The longest <see cref="AllowedDisorder"/> and window length: 366 days.</summary>
     private static TimeSpan MaxLength => TimeSpan.FromDays(366);
+
+    /// <summary>The state topic's name: <see cref="StateTopic"/>, or <see cref="ResultsTopic"/> followed by <c>-state</c>.</summary>
+    internal string StateTopicName => StateTopic ?? ResultsTopic + "-state";
 
     internal T Apply<T>(T config)
         where T : ClientConfig

@@ -20,10 +20,8 @@ public sealed class KafkaWindowResults : IDisposable
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private readonly bool _followOnly;
-    private readonly int? _partitionCount;
+    private readonly LogStartGuard _guard;
     private GlobalWindowMerger? _merger;
-    private long _position;
     private long _foreign;
     private long _messages;
 
@@ -32,24 +30,13 @@ public sealed class KafkaWindowResults : IDisposable
     /// <param name="logger">Where to log; the default logs nothing.</param>
     /// <exception cref="InvalidOptionsException"><paramref name="options"/> are invalid.</exception>
     public KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger = null)
-        : this(options, logger, followOnly: false, partitionCount: null)
-    {
-    }
-
-    /// <summary>
-    /// With <paramref name="followOnly"/>, only progress and checkpoints are kept (what an analysis instance needs to take
-    /// partitions over and to know when the results are complete); partials are not merged and no window is emitted.
-    /// A known <paramref name="partitionCount"/> (the instance checked the topics already) saves checking them again.
-    /// </summary>
-    internal KafkaWindowResults(KafkaWindowAnalyserOptions options, ILogger? logger, bool followOnly, int? partitionCount)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _followOnly = followOnly;
-        _partitionCount = partitionCount;
+        _guard = new LogStartGuard(_logger, _ => { });
     }
 
     /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
@@ -63,6 +50,13 @@ public sealed class KafkaWindowResults : IDisposable
 
     /// <summary>Messages on the results topic that were not analyser results, skipped.</summary>
     public long ForeignMessages => Interlocked.Read(ref _foreign);
+
+    /// <summary>
+    /// Results messages deleted by the results topic's retention before this reader read them (it started, or fell,
+    /// behind the topic's log start): the windows they held are missing, so <see cref="Digest"/> is not the exact one.
+    /// Give the results topic a retention longer than a run (on a real cluster), or start the reader with the analysis.
+    /// </summary>
+    public long LostMessages => _guard.Lost;
 
     /// <summary>Whether every partition of the input topic has ended and every window has been emitted.</summary>
     public bool IsComplete
@@ -100,53 +94,9 @@ public sealed class KafkaWindowResults : IDisposable
         }
     }
 
-    /// <summary>The next offset of the results topic to read.</summary>
-    internal long Position => Interlocked.Read(ref _position);
-
     /// <summary>Reads until the results are complete (every partition ended) or <paramref name="cancellationToken"/> fires.</summary>
     /// <exception cref="KafkaException">The input or results topic does not exist, or the results topic has more than one partition.</exception>
     public Task RunAsync(CancellationToken cancellationToken = default) => RunAsync(stopWhenComplete: true, cancellationToken);
-
-    /// <summary>The last checkpoint published for an input partition.</summary>
-    internal PartitionCheckpoint? LatestCheckpoint(int partition)
-    {
-        lock (_gate)
-        {
-            return _merger?.LatestCheckpoint(partition);
-        }
-    }
-
-    internal PartitionState? StateOf(int partition)
-    {
-        lock (_gate)
-        {
-            return _merger?.StateOf(partition);
-        }
-    }
-
-    internal Task RunAsync(bool stopWhenComplete, CancellationToken cancellationToken)
-    {
-        return Task.Factory.StartNew(() => Run(stopWhenComplete, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
-
-    /// <summary>Waits until everything on the results topic now has been read (a new partition owner restores from it).</summary>
-    internal bool WaitUntilCaughtUp(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(_options.Apply(new ConsumerConfig { GroupId = _options.GroupId + "-watermarks" })).Build();
-        var high = consumer.QueryWatermarkOffsets(new TopicPartition(_options.ResultsTopic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (Position < high)
-        {
-            if (clock.Elapsed > timeout || cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            Thread.Sleep(5);
-        }
-
-        return true;
-    }
 
     /// <summary>Releases the merger.</summary>
     public void Dispose()
@@ -157,9 +107,14 @@ public sealed class KafkaWindowResults : IDisposable
         }
     }
 
+    private Task RunAsync(bool stopWhenComplete, CancellationToken cancellationToken)
+    {
+        return Task.Factory.StartNew(() => Run(stopWhenComplete, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
     private void Run(bool stopWhenComplete, CancellationToken cancellationToken)
     {
-        var partitions = _partitionCount ?? AnalysisTopics.Check(_options, _logger);
+        var partitions = AnalysisTopics.Check(_options, _logger);
         lock (_gate)
         {
             _merger ??= new GlobalWindowMerger(partitions, _options.WindowHours, _options.Top);
@@ -183,6 +138,7 @@ public sealed class KafkaWindowResults : IDisposable
             })
             .Build();
         consumer.Assign(new TopicPartitionOffset(_options.ResultsTopic, 0, Offset.Beginning));
+        _guard.Expect(0, 0); // every result counts: a log that no longer starts at 0 lost some (counted at the first read)
         var emitted = new List<GlobalWindowResult>();
         try
         {
@@ -206,9 +162,9 @@ public sealed class KafkaWindowResults : IDisposable
                 }
 
                 outage.OnAlive();
-
+                _guard.Read(consumer, result.TopicPartition, result.Offset.Value);
                 Interlocked.Increment(ref _messages);
-                var batch = WindowResultsCodec.Decode(result.Message, out var reason, withPartials: !_followOnly);
+                var batch = WindowResultsCodec.Decode(result.Message, out var reason);
                 if (batch is null)
                 {
                     Interlocked.Increment(ref _foreign);
@@ -235,8 +191,6 @@ public sealed class KafkaWindowResults : IDisposable
                         Raise(window);
                     }
                 }
-
-                Interlocked.Exchange(ref _position, result.Offset.Value + 1);
             }
         }
         finally

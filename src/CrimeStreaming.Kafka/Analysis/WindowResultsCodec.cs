@@ -55,7 +55,7 @@ internal static class WindowResultsCodec
         };
     }
 
-    private static void Write(Utf8JsonWriter w, PanePartial partial)
+    internal static void Write(Utf8JsonWriter w, PanePartial partial)
     {
         w.WriteNumber("partition", partial.Partition);
         w.WriteString("pane", partial.PaneStart.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
@@ -75,11 +75,6 @@ internal static class WindowResultsCodec
         {
             w.WriteStartObject("checkpoint");
             w.WriteNumber("next_offset", c.NextOffset);
-            if (c.RecoveryOffset is { } recovery)
-            {
-                w.WriteNumber("recovery_offset", recovery);
-            }
-
             if (c.ClosedThrough is { } closed)
             {
                 WriteTime(w, "closed_through", closed);
@@ -147,7 +142,7 @@ internal static class WindowResultsCodec
         }
     }
 
-    private static PanePartial ReadPartial(JsonElement p) => new(
+    internal static PanePartial ReadPartial(JsonElement p) => new(
         p.GetProperty("partition").GetInt32(),
         ParseTime(p.GetProperty("pane")),
         CrimeCounts.FromParts(p.GetProperty("total").GetInt64(), p.GetProperty("near").GetInt64(), ReadCounts(p.GetProperty("types")), ReadCounts(p.GetProperty("areas"))));
@@ -170,10 +165,7 @@ internal static class WindowResultsCodec
                 c.GetProperty("shard_max_seen").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : ParseTime(e)).ToArray(),
                 c.GetProperty("shard_ended").EnumerateArray().Select(e => e.GetBoolean()).ToArray(),
                 c.GetProperty("counted").GetInt64(),
-                c.GetProperty("late").GetInt64())
-            {
-                RecoveryOffset = c.TryGetProperty("recovery_offset", out var r) ? r.GetInt64() : null,
-            };
+                c.GetProperty("late").GetInt64());
         }
 
         return new PartitionProgress(root.GetProperty("partition").GetInt32(), root.GetProperty("partitions").GetInt32(), ParseTime(root.GetProperty("closed_through")), state) { Checkpoint = checkpoint };
@@ -193,12 +185,12 @@ internal static class WindowResultsCodec
     private static IEnumerable<KeyValuePair<string, long>> ReadCounts(JsonElement element) =>
         element.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())).ToArray();
 
-    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, Time(time));
+    internal static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, Time(time));
 
-    private static string Time(DateTimeOffset time) =>
+    internal static string Time(DateTimeOffset time) =>
         time == DateTimeOffset.MaxValue ? "max" : time == DateTimeOffset.MinValue ? "min" : time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ParseTime(JsonElement element) => element.GetString() switch
+    internal static DateTimeOffset ParseTime(JsonElement element) => element.GetString() switch
     {
         "max" => DateTimeOffset.MaxValue,
         "min" => DateTimeOffset.MinValue,

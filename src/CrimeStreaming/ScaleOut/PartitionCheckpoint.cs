@@ -1,8 +1,8 @@
 namespace CrimeStreaming.ScaleOut;
 
 /// <summary>
-/// What an instance that takes over a partition needs to continue exactly where its previous owner stood: published with
-/// every <see cref="PartitionProgress"/>, restored with <see cref="PartitionPaneAggregator.Restore"/>.
+/// A partition's progress in figures, published with every <see cref="PartitionProgress"/>: where its reading stands and
+/// what it counted, for the merger's summary. (The state a new owner restores is a <see cref="PartitionSnapshot"/>.)
 /// </summary>
 /// <param name="NextOffset">One past the last offset the previous owner read.</param>
 /// <param name="ClosedThrough">Every pane ending at or before this instant was closed (and published); <see langword="null"/> before any.</param>
@@ -16,12 +16,4 @@ public sealed record PartitionCheckpoint(
     IReadOnlyList<DateTimeOffset?> ShardMaxSeen,
     IReadOnlyList<bool> ShardEnded,
     long Counted,
-    long Late)
-{
-    /// <summary>
-    /// Where a new owner starts reading: the first offset of the oldest pane still open at the checkpoint (the next
-    /// offset when none was open); <see langword="null"/> when unknown. The group's committed offset can then be the
-    /// read position, which is what bounds retention, while recovery still re-reads every open pane whole.
-    /// </summary>
-    public long? RecoveryOffset { get; init; }
-}
+    long Late);

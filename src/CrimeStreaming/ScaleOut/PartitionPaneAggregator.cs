@@ -13,25 +13,21 @@ namespace CrimeStreaming.ScaleOut;
 /// first report or its end marker.</para>
 /// <para>A pane closes once the watermark reaches its end and is then handed out as a <see cref="PanePartial"/> (panes
 /// without reports are not). A report whose pane has closed is late: counted in <see cref="LateCount"/>, not aggregated.</para>
-/// <para><see cref="CommitOffset"/> is the first offset of the oldest open pane, published in every checkpoint as its
-/// <see cref="PartitionCheckpoint.RecoveryOffset"/> (or committed as such): whoever resumes the partition (after a crash
-/// or a rebalance) reads from there, re-reads every report of every open pane and recomputes whole partials. It resumes
-/// with <see cref="Restore"/> from the last published <see cref="Checkpoint"/>: reports before the checkpoint's offset
-/// that fall in closed panes were already published (or counted late) and are skipped; the rest continues exactly as the
-/// previous owner would have.</para>
+/// <para>Its whole state is a function of the partition's messages in order: <see cref="Snapshot"/> takes it (open
+/// panes included), and whoever resumes the partition (after a crash or a rebalance) restores it with
+/// <see cref="Restore(PartitionSnapshot)"/> and reads on from <see cref="PartitionSnapshot.NextOffset"/>, continuing
+/// exactly as the previous owner would have — the same partials, the same late reports.</para>
 /// <para>Not thread-safe: one partition is processed by one consumer loop.</para>
 /// </remarks>
 public sealed class PartitionPaneAggregator
 {
-    private readonly SortedDictionary<long, (CrimeCounts Counts, long FirstOffset)> _open = [];
+    private readonly SortedDictionary<long, CrimeCounts> _open = [];
     private readonly Func<CrimeRecord, bool> _isNear;
     private readonly long _disorder;
     private long[] _maxSeen = [long.MinValue];
     private bool[] _shardEnded = [false];
     private long _closedThrough = long.MinValue;
     private long _nextOffset = -1;
-    private long _replayedBelow = -1;
-    private long? _recoveryFloor;
 
     /// <summary>Creates the aggregator of one partition.</summary>
     /// <param name="partition">The partition.</param>
@@ -60,9 +56,6 @@ public sealed class PartitionPaneAggregator
     /// <summary>Reports aggregated.</summary>
     public long Counted { get; private set; }
 
-    /// <summary>Reports read again after a restore that the previous owner had already published or counted late.</summary>
-    public long Replayed { get; private set; }
-
     /// <summary>Whether the partition has ended: every shard's end marker was read (see <see cref="EndShard"/>).</summary>
     public bool IsEnded { get; private set; }
 
@@ -72,77 +65,99 @@ public sealed class PartitionPaneAggregator
     /// <summary>The next offset to read; -1 before anything was read.</summary>
     public long NextOffset => _nextOffset;
 
-    /// <summary>
-    /// The offset to recover from: the first offset of the oldest open pane, or the next offset to read when no pane is
-    /// open; after a restore and before any read, the checkpoint's recovery offset; otherwise <see langword="null"/>
-    /// before anything was read.
-    /// </summary>
-    public long? CommitOffset
+    /// <summary>The partition's progress in figures, published with its <see cref="PartitionProgress"/> for the merger's summary.</summary>
+    /// <remarks>Its <see cref="PartitionCheckpoint.Counted"/> leaves out the reports of open panes: they count once their pane is published.</remarks>
+    public PartitionCheckpoint Checkpoint()
     {
-        get
+        long open = 0;
+        foreach (var pane in _open.Values)
         {
-            if (_nextOffset < 0)
-            {
-                return _recoveryFloor; // restored, nothing read yet: where the checkpoint said to start
-            }
-
-            var first = _nextOffset;
-            foreach (var (_, pane) in _open)
-            {
-                first = Math.Min(first, pane.FirstOffset);
-            }
-
-            return first;
+            open += pane.Total;
         }
+
+        return new(_nextOffset, ClosedThrough, _maxSeen.Select(ToTime).ToArray(), _shardEnded.ToArray(), Counted - open, LateCount);
     }
 
-    /// <summary>The state to publish so that another instance can take the partition over (see <see cref="Restore"/>).</summary>
-    /// <remarks>Its <see cref="PartitionCheckpoint.Counted"/> leaves out the reports of open panes: whoever restores it
-    /// re-reads and counts those again.</remarks>
-    public PartitionCheckpoint Checkpoint() => new(
-        Math.Max(_nextOffset, _replayedBelow),
-        ClosedThrough,
-        _maxSeen.Select(ToTime).ToArray(),
-        _shardEnded.ToArray(),
-        Counted - _open.Values.Sum(p => p.Counts.Total),
-        LateCount)
+    /// <summary>
+    /// The whole state of the partition (open panes included, their counts copied): restored by
+    /// <see cref="Restore(PartitionSnapshot)"/>, it continues exactly where this aggregator stands, without re-reading
+    /// anything before <see cref="NextOffset"/>.
+    /// </summary>
+    public PartitionSnapshot Snapshot()
     {
-        RecoveryOffset = CommitOffset,
-    };
+        var open = new List<PanePartial>(_open.Count);
+        foreach (var (start, pane) in _open)
+        {
+            var copy = new CrimeCounts();
+            copy.Add(pane);
+            open.Add(new PanePartial(Partition, new DateTimeOffset(start, TimeSpan.Zero), copy));
+        }
+
+        return new PartitionSnapshot(Partition, _nextOffset, ClosedThrough, _maxSeen.Select(ToTime).ToArray(), _shardEnded.ToArray(), Counted, LateCount, open);
+    }
 
     /// <summary>
-    /// Continues from a checkpoint published by the partition's previous owner. Call before the first report, then read
-    /// from the group's committed offset (never beyond <see cref="PartitionCheckpoint.NextOffset"/>).
+    /// Continues from a <see cref="Snapshot"/> of this partition (taken by this or another instance). Call before the
+    /// first report, then read from <see cref="PartitionSnapshot.NextOffset"/>.
     /// </summary>
-    public void Restore(PartitionCheckpoint checkpoint)
+    /// <exception cref="ArgumentException">The snapshot is of another partition, or inconsistent.</exception>
+    /// <exception cref="InvalidOperationException">This aggregator has read something already.</exception>
+    public void Restore(PartitionSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(snapshot);
         if (_nextOffset >= 0 || Counted > 0)
         {
             throw new InvalidOperationException("Restore a partition before reading it.");
         }
 
-        if (checkpoint.ShardMaxSeen.Count == 0 || checkpoint.ShardMaxSeen.Count != checkpoint.ShardEnded.Count)
+        if (snapshot.Partition != Partition)
         {
-            throw new ArgumentException("A checkpoint needs one entry per shard in ShardMaxSeen and ShardEnded.", nameof(checkpoint));
+            throw new ArgumentException($"The snapshot is of partition {snapshot.Partition}, not {Partition}.", nameof(snapshot));
         }
 
-        _replayedBelow = checkpoint.NextOffset;
-        _recoveryFloor = checkpoint.RecoveryOffset;
-        _closedThrough = checkpoint.ClosedThrough is { } c ? (c == DateTimeOffset.MaxValue ? long.MaxValue : c.UtcTicks) : long.MinValue;
-        _maxSeen = checkpoint.ShardMaxSeen.Select(t => t?.UtcTicks ?? long.MinValue).ToArray();
-        _shardEnded = checkpoint.ShardEnded.ToArray();
-        Counted = checkpoint.Counted;
-        LateCount = checkpoint.Late;
+        if (snapshot.ShardMaxSeen.Count == 0 || snapshot.ShardMaxSeen.Count != snapshot.ShardEnded.Count)
+        {
+            throw new ArgumentException("A snapshot needs one entry per shard in ShardMaxSeen and ShardEnded.", nameof(snapshot));
+        }
+
+        var closedThrough = snapshot.ClosedThrough is { } c ? (c == DateTimeOffset.MaxValue ? long.MaxValue : c.UtcTicks) : long.MinValue;
+        long inPanes = 0;
+        foreach (var pane in snapshot.OpenPanes)
+        {
+            var start = Panes.StartTicks(pane.PaneStart.UtcTicks);
+            if (pane.Partition != Partition || start != pane.PaneStart.UtcTicks || start + Panes.Length.Ticks <= closedThrough || _open.ContainsKey(start))
+            {
+                _open.Clear();
+                throw new ArgumentException($"The snapshot's open pane {pane.PaneStart:O} of partition {pane.Partition} is closed, repeated, of another partition or not on the hour.", nameof(snapshot));
+            }
+
+            var counts = new CrimeCounts();
+            counts.Add(pane.Counts);
+            _open[start] = counts;
+            inPanes += counts.Total;
+        }
+
+        if (inPanes > snapshot.Counted || snapshot.Late < 0)
+        {
+            _open.Clear();
+            throw new ArgumentException($"The snapshot counts {snapshot.Counted} reports but its open panes hold {inPanes}.", nameof(snapshot));
+        }
+
+        _nextOffset = snapshot.NextOffset;
+        _closedThrough = closedThrough;
+        _maxSeen = snapshot.ShardMaxSeen.Select(t => t?.UtcTicks ?? long.MinValue).ToArray();
+        _shardEnded = snapshot.ShardEnded.ToArray();
+        Counted = snapshot.Counted;
+        LateCount = snapshot.Late;
         IsEnded = _shardEnded.All(e => e);
     }
 
     /// <summary>Adds a report read at <paramref name="offset"/> from shard 1 of 1; closed panes are appended to <paramref name="closed"/>.</summary>
-    /// <returns><see langword="false"/> when the report was late (or already published before a restore).</returns>
+    /// <returns><see langword="false"/> when the report was late.</returns>
     public bool Add(CrimeReport report, long offset, ICollection<PanePartial> closed) => Add(report, offset, ReplayShard.Whole, closed);
 
     /// <summary>Adds a report of replay shard <paramref name="shard"/> read at <paramref name="offset"/>; closed panes are appended to <paramref name="closed"/>.</summary>
-    /// <returns><see langword="false"/> when the report was late (or already published before a restore).</returns>
+    /// <returns><see langword="false"/> when the report was late.</returns>
     public bool Add(CrimeReport report, long offset, ReplayShard shard, ICollection<PanePartial> closed)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -152,26 +167,13 @@ public sealed class PartitionPaneAggregator
         var t = report.ReportTime.UtcTicks;
         var pane = Panes.StartTicks(t);
         var paneClosed = IsEnded || pane + Panes.Length.Ticks <= _closedThrough;
-        if (offset < _replayedBelow)
-        {
-            // Read before, by the previous owner: what it closed is published; what is still open it never published.
-            if (paneClosed)
-            {
-                Replayed++;
-                return false;
-            }
-
-            Aggregate(report, offset, pane);
-            return true;
-        }
-
         if (paneClosed)
         {
             LateCount++;
             return false;
         }
 
-        Aggregate(report, offset, pane);
+        Aggregate(report, pane);
         if (t > _maxSeen[s])
         {
             _maxSeen[s] = t;
@@ -237,7 +239,7 @@ public sealed class PartitionPaneAggregator
             }
 
             _open.Remove(start);
-            closed.Add(new PanePartial(Partition, new DateTimeOffset(start, TimeSpan.Zero), pane.Counts));
+            closed.Add(new PanePartial(Partition, new DateTimeOffset(start, TimeSpan.Zero), pane));
         }
     }
 
@@ -249,15 +251,15 @@ public sealed class PartitionPaneAggregator
         IsEnded = true;
     }
 
-    private void Aggregate(CrimeReport report, long offset, long pane)
+    private void Aggregate(CrimeReport report, long pane)
     {
         if (!_open.TryGetValue(pane, out var open))
         {
-            open = (new CrimeCounts(), offset);
+            open = new CrimeCounts();
             _open[pane] = open;
         }
 
-        open.Counts.Add(report.Record, _isNear(report.Record));
+        open.Add(report.Record, _isNear(report.Record));
         Counted++;
     }
 
@@ -293,7 +295,7 @@ public sealed class PartitionPaneAggregator
 
         if (shard.Count != _maxSeen.Length)
         {
-            if (_nextOffset >= 0 || _replayedBelow >= 0)
+            if (_nextOffset >= 0)
             {
                 throw new InvalidOperationException($"Partition {Partition} was replayed by {_maxSeen.Length} shard(s), now a message says {shard}: every producer of one run must use the same shard count.");
             }

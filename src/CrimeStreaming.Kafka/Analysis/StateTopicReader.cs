@@ -1,0 +1,174 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CrimeStreaming.Kafka.Analysis;
+
+/// <summary>
+/// Follows every partition of the state topic from its newest messages, as Kafka Streams restores a store from its
+/// changelog: keeps each input partition's latest state (the one with the greatest next offset) and the group's
+/// settings. An instance restores the partitions it is given from here, and knows from here when every partition of
+/// the group has ended.
+/// </summary>
+/// <remarks>
+/// <para>Reading starts <see cref="TailLength"/> messages before each partition's end (every state message is complete,
+/// so the newest valid one is all a restore needs): its cost does not grow with the topic's history. Only when the tail
+/// holds no valid state does the reader go back to the log start.</para>
+/// <para>Foreign or corrupt messages are skipped, counted and logged. Not thread-safe: used by the instance's loop.</para>
+/// </remarks>
+internal sealed class StateTopicReader : IDisposable
+{
+    /// <summary>How many of a partition's newest messages are read first.</summary>
+    public const int TailLength = 32;
+
+    private readonly string _topic;
+    private readonly ILogger _logger;
+    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly StateRecord?[] _latest;
+    private readonly long[] _next;
+    private readonly long[] _start;
+    private readonly long[] _low;
+    private long _foreign;
+
+    public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger)
+    {
+        _topic = topic;
+        _logger = logger;
+        _latest = new StateRecord?[partitions];
+        _next = new long[partitions];
+        _start = new long[partitions];
+        _low = new long[partitions];
+        _consumer = new ConsumerBuilder<byte[], byte[]>(options.Apply(new ConsumerConfig
+        {
+            GroupId = options.GroupId + "-state",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10,
+        }))
+            .SetLogHandler((_, m) => KafkaLog.Message(logger, m))
+            .SetErrorHandler((_, e) => KafkaLog.Error(logger, "state reader", e))
+            .Build();
+        var assignment = new List<TopicPartitionOffset>();
+        for (var p = 0; p < partitions; p++)
+        {
+            var w = _consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10));
+            _low[p] = w.Low.Value;
+            _start[p] = Math.Max(w.Low.Value, w.High.Value - TailLength);
+            _next[p] = _start[p];
+            assignment.Add(new TopicPartitionOffset(topic, p, _start[p]));
+        }
+
+        _consumer.Assign(assignment);
+    }
+
+    /// <summary>The settings the group published (the newest seen); <see langword="null"/> when none was.</summary>
+    public AnalysisSettings? GroupSettings { get; private set; }
+
+    /// <summary>Messages on the state topic that were not state of this format, skipped.</summary>
+    public long ForeignMessages => _foreign;
+
+    /// <summary>Whether every partition's latest state has ended and holds no partial still to publish.</summary>
+    public bool IsComplete => _latest.All(r => r?.Snapshot is { IsEnded: true } && r.Unpublished.Count == 0);
+
+    /// <summary>The latest state of input partition <paramref name="partition"/>; <see langword="null"/> when none was read.</summary>
+    public StateRecord? Latest(int partition) => _latest[partition];
+
+    /// <summary>Reads every message the given partitions hold now; <see langword="false"/> when that took longer than <paramref name="timeout"/>.</summary>
+    public bool CatchUp(IEnumerable<int> partitions, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var targets = partitions.ToDictionary(p => p, p => _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        while (true)
+        {
+            var behind = targets.Where(t => _next[t.Key] < t.Value).ToList();
+            if (behind.Count == 0)
+            {
+                // A tail without any valid state: read the partition's whole log once (its state may be further back).
+                var rewind = targets.Keys.Where(p => _latest[p]?.Snapshot is null && _start[p] > _low[p]).ToList();
+                if (rewind.Count == 0)
+                {
+                    return true;
+                }
+
+                foreach (var p in rewind)
+                {
+                    _logger.LogWarning("No valid state among the last {Count} messages of {Topic} partition {Partition}: reading it from its start", TailLength, _topic, p);
+                    _start[p] = _low[p];
+                    _next[p] = _low[p];
+                    _consumer.Seek(new TopicPartitionOffset(_topic, p, _low[p]));
+                }
+
+                continue;
+            }
+
+            if (clock.Elapsed > timeout || cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (!Read(TimeSpan.FromMilliseconds(20)))
+            {
+                // Gaps (compaction, transaction markers) hold no message: the consumer's position says how far it got.
+                foreach (var (p, _) in behind)
+                {
+                    var position = _consumer.Position(new TopicPartition(_topic, p));
+                    if (!position.IsSpecial)
+                    {
+                        _next[p] = Math.Max(_next[p], position.Value);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads what has arrived, without waiting.</summary>
+    public void Poll()
+    {
+        for (var i = 0; i < 10_000 && Read(TimeSpan.Zero); i++)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+    }
+
+    private bool Read(TimeSpan timeout)
+    {
+        ConsumeResult<byte[], byte[]>? result;
+        try
+        {
+            result = _consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            _logger.LogWarning("State consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
+            return false;
+        }
+
+        if (result?.Message is null)
+        {
+            return false;
+        }
+
+        var p = result.Partition.Value;
+        _next[p] = Math.Max(_next[p], result.Offset.Value + 1);
+        var record = StateRecordCodec.Decode(result.Message, out var reason);
+        if (record is null || (record.Snapshot is { } s && s.Partition != p))
+        {
+            _foreign++;
+            _logger.LogWarning("Skipped state message {Partition}@{Offset}: {Reason}", p, result.Offset.Value, reason ?? "the state of another partition");
+            return true;
+        }
+
+        GroupSettings = record.Settings;
+        if (record.Snapshot is { } snapshot && (_latest[p]?.Snapshot is not { } known || snapshot.NextOffset >= known.NextOffset))
+        {
+            _latest[p] = record;
+        }
+
+        return true;
+    }
+}
