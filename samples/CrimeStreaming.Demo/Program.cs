@@ -93,6 +93,8 @@ async Task<int> RunAsync(StopSignal stop)
     await topics.EnsureTopicAsync(options.ResultsTopic, 1, KafkaDefaults.ReplicationFactor, stop.Token);
     var topic = await topics.DescribeTopicAsync(options.Topic, stop.Token);
     var resultsTopic = await topics.DescribeTopicAsync(options.ResultsTopic, stop.Token);
+    var stateTopic = options.ResultsTopic + "-state"; // the analysis' state, one partition per input partition
+    await topics.EnsureTopicAsync(stateTopic, topic.PartitionCount, KafkaDefaults.ReplicationFactor, stop.Token);
     if (resultsTopic.PartitionCount != 1)
     {
         Console.Error.WriteLine($"error: --results-topic {options.ResultsTopic} has {resultsTopic.PartitionCount} partitions; it needs exactly 1.");

@@ -127,6 +127,7 @@ public sealed class ScaleOutFigures : IFigureSuite
         using var cluster = new EmbeddedKafkaCluster(3);
         cluster.CreateTopic(InputTopic, Partitions, ReplicationFactor);
         cluster.CreateTopic(ResultsTopic, 1, ReplicationFactor);
+        cluster.CreateTopic(ResultsTopic + "-state", Partitions, ReplicationFactor);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(timeout);
         Task reading = Task.CompletedTask;

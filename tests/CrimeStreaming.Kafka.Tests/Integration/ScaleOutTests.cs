@@ -150,12 +150,13 @@ public class ScaleOutTests
         reader.Digest.Should().Be(GlobalWindowOracle.Digest(emitted));
     }
 
-    /// <summary>A 3-broker cluster with the input topic (RF 3) and the one-partition results topic.</summary>
+    /// <summary>A 3-broker cluster with the input topic (RF 3), the one-partition results topic and the state topic.</summary>
     private static EmbeddedKafkaCluster Cluster(int partitions)
     {
         var cluster = new EmbeddedKafkaCluster();
         cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
         cluster.CreateTopic(Results, 1, 3);
+        cluster.CreateTopic(Results + "-state", partitions, 3);
         return cluster;
     }
 

@@ -104,6 +104,7 @@ public class SerializerTests
         var cluster = new EmbeddedKafkaCluster();
         cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
         cluster.CreateTopic(Results, 1, 3);
+        cluster.CreateTopic(Results + "-state", partitions, 3);
         return cluster;
     }
 

@@ -11,7 +11,7 @@ public class WindowResultsCodecTests
     {
         var counts = CrimeCounts.FromParts(3, 1, [new("ROBBERY", 2), new("BURGLARY", 1)], [new("Central", 3)]);
         var partial = new PanePartial(4, new DateTimeOffset(2020, 1, 1, 8, 0, 0, TimeSpan.Zero), counts);
-        var checkpoint = new PartitionCheckpoint(120, new DateTimeOffset(2020, 1, 1, 9, 0, 0, TimeSpan.Zero), [new DateTimeOffset(2020, 1, 1, 10, 30, 0, TimeSpan.Zero), null], [false, true], 17, 2) { RecoveryOffset = 101 };
+        var checkpoint = new PartitionCheckpoint(120, new DateTimeOffset(2020, 1, 1, 9, 0, 0, TimeSpan.Zero), [new DateTimeOffset(2020, 1, 1, 10, 30, 0, TimeSpan.Zero), null], [false, true], 17, 2);
         var progress = new PartitionProgress(4, 6, new DateTimeOffset(2020, 1, 1, 9, 0, 0, TimeSpan.Zero), PartitionState.Idle) { Checkpoint = checkpoint };
         var ended = new PartitionProgress(5, 6, DateTimeOffset.MaxValue, PartitionState.Ended);
 

@@ -17,7 +17,6 @@ public class PartitionPaneAggregatorTests
         var closed = new List<PanePartial>();
         aggregator.ClosedThrough.Should().BeNull();
         aggregator.NextOffset.Should().Be(-1);
-        aggregator.CommitOffset.Should().BeNull();
 
         aggregator.Add(At(0.5), 0, closed).Should().BeTrue();
         aggregator.Add(At(1.9), 1, closed).Should().BeTrue();
@@ -25,7 +24,6 @@ public class PartitionPaneAggregatorTests
         aggregator.Add(At(2.1, 1), 2, closed).Should().BeTrue();
         closed.Should().ContainSingle().Which.Should().Match<PanePartial>(p => p.PaneStart == H0 && p.Counts.Total == 1 && p.Partition == 0);
         aggregator.ClosedThrough.Should().Be(H0.AddHours(1));
-        aggregator.CommitOffset.Should().Be(1, "the oldest open pane starts at offset 1");
 
         aggregator.Add(At(1.2, 2), 3, closed).Should().BeTrue("within the allowed disorder");
         aggregator.Add(At(0.99, 3), 4, closed).Should().BeFalse("its pane has closed");
@@ -36,30 +34,28 @@ public class PartitionPaneAggregatorTests
         aggregator.Add(At(5.5, 4), 5, closed).Should().BeTrue();
         closed.Select(p => (p.PaneStart, p.Counts.Total)).Should().Equal((H0, 1L), (H0.AddHours(1), 2L), (H0.AddHours(2), 1L));
         aggregator.ClosedThrough.Should().Be(H0.AddHours(4), "the hour on or before 5:30 − 1 h; the empty pane 3 is not handed out");
-        aggregator.CommitOffset.Should().Be(5);
 
         aggregator.End(closed);
         closed.Should().HaveCount(4);
         aggregator.IsEnded.Should().BeTrue();
         aggregator.ClosedThrough.Should().Be(DateTimeOffset.MaxValue);
-        aggregator.CommitOffset.Should().Be(6, "nothing is open: the next offset");
         aggregator.Add(At(9), 6, closed).Should().BeFalse("after the end every report is late");
         aggregator.LateCount.Should().Be(2);
         aggregator.Checkpoint().Should().Match<PartitionCheckpoint>(c => c.Counted == 5 && c.Late == 2 && c.NextOffset == 7 && c.ClosedThrough == DateTimeOffset.MaxValue);
     }
 
     [Fact]
-    public void Skipped_offsets_move_the_commit_point_and_close_nothing()
+    public void Skipped_offsets_move_the_next_offset_and_close_nothing()
     {
         var aggregator = New();
         var closed = new List<PanePartial>();
         aggregator.Skip(0);
         aggregator.Skip(1);
         aggregator.NextOffset.Should().Be(2);
-        aggregator.CommitOffset.Should().Be(2);
         aggregator.Add(At(0.5), 2, closed);
         aggregator.Skip(3);
-        aggregator.CommitOffset.Should().Be(2);
+        aggregator.NextOffset.Should().Be(4);
+        aggregator.Snapshot().NextOffset.Should().Be(4, "a restore reads on after the skipped message");
         closed.Should().BeEmpty();
     }
 
@@ -122,46 +118,47 @@ public class PartitionPaneAggregatorTests
     }
 
     [Fact]
-    public void Restoring_a_sharded_checkpoint_keeps_the_shards_and_their_watermarks()
+    public void Restoring_a_sharded_snapshot_keeps_the_shards_and_their_watermarks()
     {
         var first = New();
         var closed = new List<PanePartial>();
         first.Add(At(0.5), 0, new ReplayShard(1, 2), closed);
         first.Add(At(5.5), 1, new ReplayShard(2, 2), closed);
-        var checkpoint = first.Checkpoint();
-        checkpoint.ShardMaxSeen.Should().Equal(H0.AddHours(0.5), H0.AddHours(5.5));
-        checkpoint.ShardEnded.Should().Equal(false, false);
+        var snapshot = first.Snapshot();
+        snapshot.ShardMaxSeen.Should().Equal(H0.AddHours(0.5), H0.AddHours(5.5));
+        snapshot.ShardEnded.Should().Equal(false, false);
+        snapshot.OpenPanes.Select(p => p.PaneStart).Should().Equal(H0, H0.AddHours(5));
 
         var second = New();
-        second.Restore(checkpoint);
-        second.Add(At(0.5), 0, new ReplayShard(1, 2), closed).Should().BeTrue("its pane is still open");
-        second.Add(At(5.5), 1, new ReplayShard(2, 2), closed).Should().BeTrue();
+        second.Restore(snapshot);
         second.Invoking(a => a.Add(At(6), 2, ReplayShard.Whole, closed)).Should().Throw<InvalidOperationException>("every producer of one run uses the same shard count");
-        second.EndShard(new ReplayShard(1, 2), 3, closed).Should().BeFalse();
+        second.EndShard(new ReplayShard(1, 2), 2, closed).Should().BeFalse();
         second.ClosedThrough.Should().Be(H0.AddHours(5));
-        closed.Should().ContainSingle().Which.Counts.Total.Should().Be(1);
+        closed.Should().ContainSingle().Which.Should().Match<PanePartial>(p => p.PaneStart == H0 && p.Counts.Total == 1);
         second.Counted.Should().Be(2);
     }
 
     [Fact]
-    public void Restoring_an_ended_partition_skips_everything_read_again()
+    public void Restoring_an_ended_partition_keeps_it_ended()
     {
         var first = New();
         var closed = new List<PanePartial>();
         first.Add(At(0.5), 0, closed);
         first.Add(At(1.5), 1, closed);
         first.EndShard(ReplayShard.Whole, 2, closed).Should().BeTrue();
+        var snapshot = first.Snapshot();
+        snapshot.IsEnded.Should().BeTrue();
+        snapshot.OpenPanes.Should().BeEmpty();
         var second = New();
-        second.Restore(first.Checkpoint());
+        second.Restore(snapshot);
         second.IsEnded.Should().BeTrue();
+        second.NextOffset.Should().Be(3);
         var again = new List<PanePartial>();
-        second.Add(At(0.5), 0, again).Should().BeFalse();
-        second.Add(At(1.5), 1, again).Should().BeFalse();
-        second.EndShard(ReplayShard.Whole, 2, again).Should().BeFalse();
+        second.EndShard(ReplayShard.Whole, 3, again).Should().BeFalse();
         again.Should().BeEmpty();
-        second.Replayed.Should().Be(2);
         second.LateCount.Should().Be(0);
         second.Counted.Should().Be(2);
+        second.Checkpoint().Should().BeEquivalentTo(first.Checkpoint() with { NextOffset = 4 });
     }
 
     [Fact]
@@ -186,7 +183,7 @@ public class PartitionPaneAggregatorTests
         aggregator.Invoking(a => a.Add(At(0), 0, null!)).Should().Throw<ArgumentNullException>();
         aggregator.Invoking(a => a.Restore(null!)).Should().Throw<ArgumentNullException>();
 
-        var valid = new PartitionCheckpoint(3, null, [null], [false], 0, 0);
+        var valid = new PartitionSnapshot(0, 3, null, [null], [false], 0, 0, []);
         New().Invoking(a => a.Restore(valid with { ShardMaxSeen = [null, null] })).Should().Throw<ArgumentException>();
         New().Invoking(a => a.Restore(valid with { ShardEnded = [false, true] })).Should().Throw<ArgumentException>();
         New().Invoking(a => a.Restore(valid with { ShardMaxSeen = [], ShardEnded = [] })).Should().Throw<ArgumentException>();
