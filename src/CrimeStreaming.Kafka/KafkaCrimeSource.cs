@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -68,78 +67,30 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
         Lost = Volatile.Read(ref _guard)?.Lost ?? 0,
     };
 
-    /// <summary>The reports as an observable; each subscription is one consumer of the group. Disposing it stops the consumer.</summary>
+    /// <summary>The reports as an observable (this source); each subscription is one consumer of the group. Disposing it stops the consumer.</summary>
     /// <remarks>
-    /// Delivery and disposal are serialised: a report is either delivered to the observer before the subscription is
-    /// disposed (and then committed), or not delivered at all (and then read again by the next consumer of the group).
+    /// <para>An offset is stored only after the observer acknowledged the report: its <c>OnNext</c> returned while the
+    /// subscription was live. Delivery and disposal are serialised, so a report is either delivered before the
+    /// subscription is disposed (and then committed) or not delivered at all (and then read again by the group's next
+    /// consumer). Disposing never waits for the consumer, so it may be called from <c>OnNext</c> or from any thread;
+    /// the consumer commits and leaves the group in the background. An observer whose <c>OnNext</c> throws ends its
+    /// subscription: that report is read again by the group's next consumer, and the exception is logged.</para>
+    /// <para>The guarantee is the directly subscribed observer's. An operator chained after this observable (e.g.
+    /// <c>Where</c>, <c>Select</c>, <c>Buffer</c>) subscribes its own sink, and an Rx sink mutes itself before it
+    /// disposes its upstream: a report that arrives in between is acknowledged by the muted sink and never reaches the
+    /// observer at the end of the chain. Where every report must reach that observer, read with
+    /// <see cref="ReadAllAsync"/> instead, whose reports are processed only when the loop asks for the next one.</para>
     /// </remarks>
-    public IObservable<ConsumedCrimeReport> ToObservable() =>
-        Observable.Create<ConsumedCrimeReport>(observer =>
-        {
-            var gate = new object();
-            var disposed = false;
-            var stop = new CancellationTokenSource();
-            bool Deliver(ConsumedCrimeReport report)
-            {
-                lock (gate)
-                {
-                    if (disposed)
-                    {
-                        return false;
-                    }
-
-                    observer.OnNext(report);
-                    return true;
-                }
-            }
-
-            var run = Task.Run(async () =>
-            {
-                try
-                {
-                    await foreach (var report in ReadCoreAsync(stop.Token, Deliver).ConfigureAwait(false))
-                    {
-                        // Delivered inside ReadAllAsync, before its offset is stored.
-                    }
-
-                    lock (gate)
-                    {
-                        if (!disposed)
-                        {
-                            observer.OnCompleted();
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Disposed.
-                }
-                catch (Exception e)
-                {
-                    lock (gate)
-                    {
-                        if (!disposed)
-                        {
-                            observer.OnError(e);
-                        }
-                    }
-                }
-            });
-            return () =>
-            {
-                lock (gate)
-                {
-                    disposed = true;
-                }
-
-                stop.Cancel();
-            };
-        });
+    public IObservable<ConsumedCrimeReport> ToObservable() => this;
 
     /// <summary>Subscribes one consumer of the group, as <see cref="ToObservable"/> does: the source is an <see cref="IObservable{T}"/> of reports, as the sink is an <see cref="ICrimeReportSink"/>.</summary>
-    /// <param name="observer">Receives the reports.</param>
-    /// <returns>Disposing it stops the consumer.</returns>
-    public IDisposable Subscribe(IObserver<ConsumedCrimeReport> observer) => ToObservable().Subscribe(observer);
+    /// <param name="observer">Receives the reports; an offset is stored only after <c>OnNext</c> returned while the subscription was live (see <see cref="ToObservable"/>).</param>
+    /// <returns>Disposing it stops the consumer, without waiting for it.</returns>
+    public IDisposable Subscribe(IObserver<ConsumedCrimeReport> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return new KafkaReportSubscription(observer, ReadCoreAsync, _logger);
+    }
 
     /// <summary>Reads as <see cref="ReadAllAsync"/> does, so that <c>await foreach (var report in source)</c> works.</summary>
     /// <param name="cancellationToken">Stops reading.</param>
@@ -279,17 +230,25 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                     continue;
                 }
 
-                Interlocked.Increment(ref _reports);
                 var consumed = new ConsumedCrimeReport(report, result.Message.Timestamp.UtcDateTime, result.Partition.Value, result.Offset.Value);
-                if (deliver is not null && !deliver(consumed))
+                if (deliver is null)
                 {
-                    Interlocked.Decrement(ref _reports);
-                    break; // not delivered: not processed, so not committed
+                    Interlocked.Increment(ref _reports);
+                    yield return consumed;
+
+                    // The caller came back for more: the report has been processed. A caller that stops instead
+                    // (break, an exception, a disposed enumerator) never comes back here: the report is not stored.
+                }
+                else if (deliver(consumed))
+                {
+                    // The observer's OnNext returned while its subscription was live: the report has been processed.
+                    Interlocked.Increment(ref _reports);
+                }
+                else
+                {
+                    break; // the subscription was disposed first: not delivered, so not stored; the group reads it again
                 }
 
-                yield return consumed;
-
-                // The caller came back for more: the report has been processed, so its offset may be committed.
                 offsets.Processed(consumer, result.Partition.Value, result.Offset.Value);
                 processed++;
                 offsets.StoreIfDue(consumer);
