@@ -11,7 +11,7 @@ internal sealed class DemoOptions
     public const int MaxOfficers = 1024;
     public const int MaxPartitions = 1000;
     public const int MaxConsumers = 64;
-    public const int EmbeddedMaxLag = 3_000;
+    public const int DefaultMaxLag = 3_000;
 
     public static readonly OptionTable<DemoOptions> Table = new(
     [
@@ -27,7 +27,7 @@ internal sealed class DemoOptions
         CliOption<DemoOptions>.WithValue("--consumers", "N", "analysis instances in this process, 1 to 64; they\nshare the partitions as one consumer group.\nDefault: 1.", (o, n, v) => o.Consumers = OptionValues.Int(n, v, 1, MaxConsumers)),
         CliOption<DemoOptions>.WithValue("--group", "NAME", "the analysis consumer group; other processes join\nit (CrimeStreaming.Analyser). Default:\ncrimestreaming-analysis.", (o, _, v) => o.Group = v),
         CliOption<DemoOptions>.WithValue("--results-topic", "NAME", "where the instances publish partial results (one\npartition). Default: TOPIC-windows.", (o, _, v) => o.ResultsTopicOption = v),
-        CliOption<DemoOptions>.WithValue("--max-lag", "N", "the replay waits while the analysis group is more\nthan N messages behind in a partition, 0 (off) to\n1,000,000. Default: 3,000 on the embedded cluster\n(it keeps ~5 MiB a partition), off on a real one.", (o, n, v) => o.MaxLagOption = OptionValues.Int(n, v, 0, 1_000_000)),
+        CliOption<DemoOptions>.WithValue("--max-lag", "N", "the replay waits while the analysis group is more\nthan N messages behind in a partition, 0 (off) to\n1,000,000. Default: 3,000 on the embedded cluster\n(it keeps ~5 MiB a partition) and for every shard\nof a sharded replay (--shard), off otherwise.", (o, n, v) => o.MaxLagOption = OptionValues.Int(n, v, 0, 1_000_000)),
         CliOption<DemoOptions>.WithValue("--shard", "I/K", "replay only officers I, I+K, ... (1 <= I <= K): K\nprocesses replay one input together. Needs --seed\n(the same in every shard).", (o, n, v) => o.Shard = ReplayShard.TryParse(v, out var shard) ? shard : throw new UsageException($"{n}: '{v}' is not a shard I/K with 1 <= I <= K (e.g. 1/3).")),
         CliOption<DemoOptions>.WithValue("--epoch", "INSTANT", "the real instant the replay's clock reads the\nsimulation start, ISO 8601 with offset (e.g.\n2026-12-01T10:00:00Z): shards share one timeline.\nDefault: when the replay starts.", (o, n, v) => o.Epoch = DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch) && v.Contains('T') ? epoch : throw new UsageException($"{n}: '{v}' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")),
         CliOption<DemoOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name) for the\nproducer, consumer and admin client, e.g.\n-X security.protocol=SASL_SSL. Repeatable;\noverrides --kafka-config. Secret values (keys with\npassword, secret, key, token, jaas) print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
@@ -83,8 +83,16 @@ internal sealed class DemoOptions
 
     private int? MaxLagOption { get; set; }
 
-    /// <summary>The lag bound per partition: <c>--max-lag</c>, else 3,000 on the embedded cluster and none on a real one; <see langword="null"/> when off.</summary>
-    public int? MaxLag => (MaxLagOption ?? (BootstrapServers is null ? EmbeddedMaxLag : 0)) is > 0 and var lag ? lag : null;
+    /// <summary>
+    /// The lag bound per partition: <c>--max-lag</c>, else 3,000 on the embedded cluster and in every shard of a sharded
+    /// replay, none otherwise; <see langword="null"/> when off.
+    /// </summary>
+    /// <remarks>
+    /// The shards of a replay share one cluster, and the documented way to run them hosts the embedded cluster in the
+    /// first shard's process: the others reach it with <c>--bootstrap-servers</c> and cannot tell it from a real
+    /// cluster by its address. They share its retention all the same, so they are bounded by default too.
+    /// </remarks>
+    public int? MaxLag => (MaxLagOption ?? (BootstrapServers is null || Shard.Count > 1 ? DefaultMaxLag : 0)) is > 0 and var lag ? lag : null;
 
     public ReplayShard Shard { get; private set; } = ReplayShard.Whole;
 

@@ -7,9 +7,18 @@ namespace CrimeStreaming.Kafka;
 /// Measures a consumer group's lag on a topic in the background and tells the sink how many messages it may have
 /// produced before it must wait (see <see cref="ConsumerLagLimit"/>). The hot path is one read and one comparison.
 /// </summary>
+/// <remarks>
+/// The k producers of a sharded replay share the limit: each keeps its own uncommitted messages in every partition
+/// within a k-th of it, counted exactly from its own delivery reports, so that together they stay within the limit
+/// although each sees the others' messages only at the next read of the cluster's end offsets.
+/// </remarks>
 internal sealed class ConsumerLagGate : IDisposable
 {
     private readonly ConsumerLagLimit _limit;
+    private readonly long _share;
+    private readonly bool _sharing;
+    private readonly object _ownGate = new();
+    private readonly Dictionary<int, Queue<long>> _own = []; // per partition: offsets of this producer's messages not yet behind the group's position
     private readonly string _topic;
     private readonly ILogger _logger;
     private readonly Func<long> _completed;
@@ -24,13 +33,16 @@ internal sealed class ConsumerLagGate : IDisposable
     private static readonly TimeSpan WatermarkQueryInterval = TimeSpan.FromMilliseconds(250);
     private TaskCompletionSource _measured = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ConsumerLagGate(ConsumerLagLimit limit, ConsumerConfig config, string topic, ILogger logger, Func<long> completed)
+    // producers: how many producers share the limit (the shards of a replay), each with a share of it.
+    public ConsumerLagGate(ConsumerLagLimit limit, ConsumerConfig config, string topic, ILogger logger, Func<long> completed, int producers)
     {
         _limit = limit;
+        _sharing = producers > 1;
+        _share = _sharing ? Math.Max(1, limit.MaxMessagesPerPartition / producers) : limit.MaxMessagesPerPartition;
         _topic = topic;
         _logger = logger;
         _completed = completed;
-        _threshold = limit.MaxMessagesPerPartition;
+        _threshold = _share;
         config.GroupId = limit.GroupId;
         config.EnableAutoCommit = false;
         // Only reads the group's commits: it never subscribes, so it never joins the group.
@@ -78,6 +90,20 @@ internal sealed class ConsumerLagGate : IDisposable
     /// </summary>
     public void Delivered(int partition, long offset)
     {
+        if (_sharing)
+        {
+            lock (_ownGate)
+            {
+                if (!_own.TryGetValue(partition, out var own))
+                {
+                    own = new Queue<long>();
+                    _own[partition] = own;
+                }
+
+                own.Enqueue(offset);
+            }
+        }
+
         var highs = Volatile.Read(ref _delivered);
         if (highs is null || partition < 0 || partition >= highs.Length)
         {
@@ -119,6 +145,7 @@ internal sealed class ConsumerLagGate : IDisposable
 
                     var committed = _monitor.Committed(partitions, TimeSpan.FromSeconds(5));
                     long maxLag = 0;
+                    long maxOwn = 0;
                     for (var i = 0; i < partitions.Count; i++)
                     {
                         var partition = partitions[i].Partition.Value;
@@ -126,9 +153,17 @@ internal sealed class ConsumerLagGate : IDisposable
                         var commit = committed.FirstOrDefault(c => c.Partition == partitions[i].Partition)?.Offset ?? Offset.Unset;
                         var from = commit.IsSpecial ? queried[i].Low.Value : Math.Max(commit.Value, queried[i].Low.Value);
                         maxLag = Math.Max(maxLag, high - from);
+                        maxOwn = _sharing ? Math.Max(maxOwn, OwnFrom(partition, from)) : 0;
                     }
 
-                    Volatile.Write(ref _threshold, completedBefore + _limit.MaxMessagesPerPartition - maxLag);
+                    if (_sharing)
+                    {
+                        ForgetUnmeasuredPartitions(highs.Length);
+                    }
+
+                    // Within the limit counting every producer's messages (those of others as last read from the cluster),
+                    // and within this producer's share counting its own exactly: the shares add up to the limit.
+                    Volatile.Write(ref _threshold, completedBefore + Math.Min(_limit.MaxMessagesPerPartition - maxLag, _share - maxOwn));
                     if (maxLag > Interlocked.Read(ref _maxLag))
                     {
                         Interlocked.Exchange(ref _maxLag, maxLag);
@@ -143,6 +178,38 @@ internal sealed class ConsumerLagGate : IDisposable
             }
 
             _stop.Token.WaitHandle.WaitOne(_limit.PollInterval);
+        }
+    }
+
+    /// <summary>This producer's delivered messages in <paramref name="partition"/> at or after <paramref name="from"/>; forgets those before.</summary>
+    private long OwnFrom(int partition, long from)
+    {
+        lock (_ownGate)
+        {
+            if (!_own.TryGetValue(partition, out var own))
+            {
+                return 0;
+            }
+
+            // A partition's delivery reports come in offset order; an offset behind the group's position stays behind it.
+            while (own.Count > 0 && own.Peek() < from)
+            {
+                own.Dequeue();
+            }
+
+            return own.Count;
+        }
+    }
+
+    /// <summary>Forgets own offsets in partitions added to the topic after the gate started: they are not measured.</summary>
+    private void ForgetUnmeasuredPartitions(int partitionCount)
+    {
+        lock (_ownGate)
+        {
+            foreach (var partition in _own.Keys.Where(p => p >= partitionCount).ToList())
+            {
+                _own.Remove(partition);
+            }
         }
     }
 

@@ -14,6 +14,10 @@ namespace CrimeStreaming.Kafka;
 /// The end offsets come from the sink's own delivery reports, and from the cluster every 250 ms (messages of other
 /// producers, such as the other shards of a replay, count from then on); the committed offsets are read at every
 /// measurement.</para>
+/// <para>The k shards of a replay (<see cref="KafkaCrimeSinkOptions.Shard"/>) share the limit: each also keeps its own
+/// uncommitted messages in every partition within a k-th of it (at least one), counted exactly from its delivery
+/// reports, so that together they never run further ahead than the limit, however late they see each other's messages.
+/// Give every shard the same limit.</para>
 /// </remarks>
 public sealed class ConsumerLagLimit
 {

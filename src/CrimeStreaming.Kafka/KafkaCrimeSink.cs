@@ -52,7 +52,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             .Build();
         if (options.ConsumerLagLimit is { } limit)
         {
-            _lagGate = new ConsumerLagGate(limit, options.ToMonitorConfig(), options.Topic, _logger, () => Interlocked.Read(ref _delivered) + Interlocked.Read(ref _failed));
+            _lagGate = new ConsumerLagGate(limit, options.ToMonitorConfig(), options.Topic, _logger, () => Interlocked.Read(ref _delivered) + Interlocked.Read(ref _failed), options.Shard.Count);
         }
     }
 

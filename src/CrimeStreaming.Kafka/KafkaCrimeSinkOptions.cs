@@ -33,7 +33,10 @@ public sealed class KafkaCrimeSinkOptions
     /// </summary>
     public ConsumerLagLimit? ConsumerLagLimit { get; set; }
 
-    /// <summary>Which shard of a replay shared by several producers this sink publishes. The default value is 1/1 (the whole replay).</summary>
+    /// <summary>
+    /// Which shard of a replay shared by several producers this sink publishes. The default value is 1/1 (the whole replay).
+    /// Shard i of k takes a k-th of <see cref="ConsumerLagLimit"/> for its own messages.
+    /// </summary>
     public ReplayShard Shard { get; set; } = ReplayShard.Whole;
 
     /// <summary>

@@ -74,6 +74,17 @@ public sealed class DemoOptionsTests
     }
 
     [Fact]
+    public void Every_shard_of_a_sharded_replay_is_lag_bounded_even_with_bootstrap_servers()
+    {
+        // The documented two-process run: the first shard hosts the embedded cluster, the second joins it by address.
+        DemoOptions.Parse(["--shard", "1/2", "--seed", "42"]).MaxLag.Should().Be(DemoOptions.DefaultMaxLag);
+        DemoOptions.Parse(["--shard", "2/2", "--seed", "42", "--bootstrap-servers", "127.0.0.1:9092"]).MaxLag.Should().Be(3_000);
+        DemoOptions.Parse(["--shard", "2/2", "--seed", "42", "--bootstrap-servers", "h:9092", "--max-lag", "0"]).MaxLag.Should().BeNull("--max-lag 0 still turns it off");
+        DemoOptions.Parse(["--shard", "2/2", "--seed", "42", "--bootstrap-servers", "h:9092", "--max-lag", "500"]).MaxLag.Should().Be(500);
+        DemoOptions.Parse(["--shard", "1/1", "--bootstrap-servers", "h:9092"]).MaxLag.Should().BeNull("one shard is the whole replay: a real cluster's default");
+    }
+
+    [Fact]
     public void Both_ends_of_the_officer_range_are_accepted()
     {
         DemoOptions.Parse(["--officers", "1"]).Officers.Should().Be(1);

@@ -56,6 +56,70 @@ public class RetentionTests
     }
 
     [Fact]
+    public async Task The_shards_of_a_replay_share_one_lag_limit_and_together_stay_within_it()
+    {
+        // Three shards write into one partition. Each sees the others' messages only when it next reads the cluster's end
+        // offsets, so a limit that each took whole would let the three of them run up to 3 × 4,000 messages ahead: more
+        // than the ~8,000 the embedded cluster keeps of a partition. Each takes a third of it instead.
+        const int Limit = 4_000;
+        const int PerShard = 6_000;
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, 1, 3);
+        using (var group = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "sharing" }).Build())
+        {
+            // The group has read nothing yet: its position is the partition's first offset.
+            group.Commit([new TopicPartitionOffset(KafkaDefaults.Topic, 0, 0)]);
+        }
+
+        var sinks = Enumerable.Range(1, 3).Select(i => new KafkaCrimeSink(new KafkaCrimeSinkOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Shard = new ReplayShard(i, 3),
+            ConsumerLagLimit = new ConsumerLagLimit { GroupId = "sharing", MaxMessagesPerPartition = Limit },
+        })).ToList();
+        try
+        {
+            var producing = sinks.Select(sink => Task.Run(() => Produce(sink, PerShard))).ToList();
+
+            // No consumer yet: every shard runs into its share of the limit and waits there.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            while (sinks.Any(s => s.Summary is { LagWaits: 0 } or { Pending: > 0 }))
+            {
+                producing.Should().OnlyContain(t => !t.IsCompleted, "no shard can finish before the group reads");
+                await Task.Delay(20, timeout.Token);
+            }
+
+            var held = Watermarks(cluster);
+            held.Low.Value.Should().Be(0, "nothing was deleted: the shards together stayed within what the partition keeps");
+            held.High.Value.Should().Be(sinks.Sum(s => s.Summary.Delivered)).And.BeLessThanOrEqualTo(Limit, "the three shares add up to the limit");
+            sinks.Should().OnlyContain(s => s.Summary.Delivered > 0, "each shard had its share");
+
+            var source = new KafkaCrimeSource(new KafkaCrimeSourceOptions
+            {
+                BootstrapServers = cluster.BootstrapServers,
+                GroupId = "sharing",
+                StopAtEndOfStream = true,
+                CommitInterval = TimeSpan.FromMilliseconds(100),
+            });
+            var consumed = 0;
+            await foreach (var report in source.ReadAllAsync(timeout.Token))
+            {
+                consumed++;
+            }
+
+            await Task.WhenAll(producing);
+            consumed.Should().Be(3 * PerShard);
+            source.Summary.Lost.Should().Be(0);
+            sinks.Should().OnlyContain(s => s.Summary.Delivered == PerShard && s.Summary.MaxConsumerLag <= Limit);
+            LowWatermark(cluster).Should().BePositive("the run went beyond retention, and still nothing was lost");
+        }
+        finally
+        {
+            sinks.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_consumer_whose_position_was_deleted_counts_exactly_what_it_lost()
     {
         using var cluster = new EmbeddedKafkaCluster();
