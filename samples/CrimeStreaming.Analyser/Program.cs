@@ -75,7 +75,9 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
         problems.Add(string.Create(CultureInfo.InvariantCulture, $"{merged.LateReports:N0} {(merged.LateReports == 1 ? "report" : "reports")} came after their window had closed, so the digest is not the exact one: rerun with a larger --disorder (this run: {options.Disorder.TotalSeconds:N0} s; the demo prints the one it allows in its join command)."));
     }
 
-    if (!merged.Complete && !stopped)
+    // The first failure, on one line (with --verbose, its stack trace) after the warnings; it explains incomplete results.
+    var failed = instances.Select((t, i) => (Task: t, Who: $"analysis instance {i + 1}")).Append((Task: reading, Who: "the results reader")).FirstOrDefault(x => x.Task.IsFaulted);
+    if (!merged.Complete && !stopped && failed.Task is null)
     {
         problems.Add("the results are incomplete: not every partition reached its end-of-stream markers.");
     }
@@ -85,8 +87,6 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
         Console.Error.WriteLine($"warning: {problem}");
     }
 
-    // The first failure, on one line (with --verbose, its stack trace).
-    var failed = instances.Select((t, i) => (Task: t, Who: $"analysis instance {i + 1}")).Append((Task: reading, Who: "the results reader")).FirstOrDefault(x => x.Task.IsFaulted);
     if (failed.Task?.Exception is { } error)
     {
         var others = instances.Count(t => t.IsFaulted) + (reading.IsFaulted ? 1 : 0) - 1;

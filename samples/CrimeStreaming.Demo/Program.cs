@@ -287,7 +287,9 @@ async Task<int> RunAsync(StopSignal stop)
         problems.Add(string.Create(CultureInfo.InvariantCulture, $"{merged.LateReports:N0} {Reports(merged.LateReports)} came after their window had closed, so the digest is not the exact one: {advice} (this run: {disorder.TotalSeconds:N0} s of disorder allowed)."));
     }
 
-    if (!merged.Complete && !runSummary.Cancelled)
+    // A failed instance or reader explains incomplete results: its error line says so.
+    var failure = Failure(instances, reading);
+    if (!merged.Complete && !runSummary.Cancelled && failure is null)
     {
         problems.Add("the results are incomplete: not every partition reached its end-of-stream markers in time.");
     }
@@ -304,7 +306,6 @@ async Task<int> RunAsync(StopSignal stop)
         Console.Error.WriteLine($"warning: {problem}");
     }
 
-    var failure = Failure(instances, reading);
     if (failure is not null)
     {
         Console.Error.WriteLine($"error: {failure.Value.Who}: {settings.Redact(ConsoleApp.Describe(failure.Value.Error))}");
