@@ -15,7 +15,7 @@ internal sealed class AnalyserOptions
         CliOption<AnalyserOptions>.WithValue("--results-topic", "NAME", "topic of partial results (one partition).\nDefault: TOPIC-windows.", (o, _, v) => o.ResultsTopicOption = v),
         CliOption<AnalyserOptions>.WithValue("--group", "NAME", "the analysis consumer group to join.\nDefault: crimestreaming-analysis.", (o, _, v) => o.Group = v),
         CliOption<AnalyserOptions>.WithValue("--consumers", "N", "analysis instances in this process, 1 to 64.\nDefault: 1.", (o, n, v) => o.Consumers = OptionValues.Int(n, v, 1, MaxConsumers)),
-        CliOption<AnalyserOptions>.WithValue("--disorder", "SECONDS", "how far (simulated time) a report may come behind\nits partition's latest and still count, 0 to\n31,622,400. Default: 3,600; use the demo's (2 real\nseconds of simulated time) for live replays.", (o, n, v) => o.Disorder = TimeSpan.FromSeconds(OptionValues.Int(n, v, 0, 366 * 86_400))),
+        CliOption<AnalyserOptions>.WithValue("--disorder", "SECONDS", "how far (simulated time) a report may come behind\nits partition's latest and still count, 0 to\n31,622,400. Default: 3,600; give the demo's (its\njoin command has it) for live replays.", (o, n, v) => o.DisorderOption = TimeSpan.FromSeconds(OptionValues.Int(n, v, 0, 366 * 86_400))),
         CliOption<AnalyserOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name), e.g.\n-X security.protocol=SASL_SSL. Repeatable; secret\nvalues print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
         CliOption<AnalyserOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file.", (o, _, v) => o.KafkaConfigFile = v),
         CliOption<AnalyserOptions>.WithValue("--kafka-timeout", "SECONDS", "how long the cluster may take to answer, 1 to 300.\nDefault: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
@@ -28,11 +28,13 @@ internal sealed class AnalyserOptions
         gives it, publishes partial results, and prints the global windows' digest once
         every partition has ended (the same digest as every other member's).
 
-        Usage: CrimeStreaming.Analyser --bootstrap-servers LIST [options]
+        Usage: CrimeStreaming.Analyser --bootstrap-servers LIST --disorder SECONDS [options]
+        (the demo prints the exact command that joins its group)
         {Table.Describe().TrimEnd()}
 
         Ctrl+C or SIGTERM leaves the group (its partitions go to the other members).
-        Exit codes: 0 complete, 1 failure, 2 usage error, 130 stopped.
+        Exit codes: 0 complete and exact, 1 failure (a warning: or error: line says
+        why), 2 usage error, 130 stopped.
         """;
 
     private readonly List<string> _kafkaSettingArgs = [];
@@ -49,7 +51,17 @@ internal sealed class AnalyserOptions
 
     public int Consumers { get; private set; } = 1;
 
-    public TimeSpan Disorder { get; private set; } = TimeSpan.FromHours(1);
+    /// <summary>The allowed disorder when <c>--disorder</c> is not given: an hour (the demo's as fast as possible).</summary>
+    public static TimeSpan DefaultDisorder => TimeSpan.FromHours(1);
+
+    /// <summary><c>--disorder</c> as given, else <see langword="null"/>: a member may then adopt the group's instead of the default.</summary>
+    public TimeSpan? DisorderOption { get; private set; }
+
+    /// <summary>Whether <c>--disorder</c> was given.</summary>
+    public bool DisorderGiven => DisorderOption is not null;
+
+    /// <summary>The allowed disorder: <c>--disorder</c>, else <see cref="DefaultDisorder"/>.</summary>
+    public TimeSpan Disorder => DisorderOption ?? DefaultDisorder;
 
     public KafkaSettings KafkaSettings { get; private set; } = new();
 

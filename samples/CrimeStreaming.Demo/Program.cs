@@ -104,7 +104,15 @@ async Task<int> RunAsync(StopSignal stop)
     Console.WriteLine(topic);
     var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null ? "cluster" : "embedded cluster")} {bootstrap}, topic {topic.Name}, {topic.PartitionCount} partitions, RF {topic.ReplicationFactor}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka bootstrap servers: {bootstrap}"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analysis: {options.Consumers} instance(s) in group {options.Group}, results on {options.ResultsTopic}; another process joins with: dotnet run --project samples/CrimeStreaming.Analyser -- --bootstrap-servers {bootstrap}{(options.Topic == KafkaDefaults.Topic ? "" : $" --topic {options.Topic}")}{(options.Group == "crimestreaming-analysis" ? "" : $" --group {options.Group}")}"));
+    // The allowed disorder in whole seconds, so that the join command gives another process exactly this one.
+    var disorder = TimeSpan.FromSeconds(options.AsFastAsPossible ? 3600 : Math.Max(3600, Math.Ceiling(2 * options.Acceleration)));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analysis: {options.Consumers} instance(s) in group {options.Group}, results on {options.ResultsTopic}, allowed disorder {disorder.TotalSeconds:N0} s"));
+    Console.WriteLine($"Another process joins with: {JoinCommand(options, bootstrap, disorder)}");
+    if (!settings.IsEmpty)
+    {
+        Console.WriteLine("  and this demo's Kafka settings (the same -X and --kafka-config options)");
+    }
+
     var shardText = options.Shard.Count > 1 ? $", {options.Shard}" : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replaying {prepared.Count:N0} reports by {options.Officers} officers{shardText} from {prepared.Start:yyyy-MM-dd HH:mm zzz} ({options.Speed}), seed {prepared.Progress.Seed}{(options.MaxLag is { } lag ? $", at most {lag:N0} messages ahead of the analysis per partition" : "")}"));
 
@@ -129,8 +137,9 @@ async Task<int> RunAsync(StopSignal stop)
         Configure = settings.ApplyTo,
 
         // Officers replay concurrently in real time, so within a partition reports interleave with the scheduler's
-        // jitter: two real seconds of simulated time. On virtual time each partition is in report-time order.
-        AllowedDisorder = options.AsFastAsPossible ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(Math.Max(3600, 2 * options.Acceleration)),
+        // jitter: two real seconds of simulated time (at least an hour). On virtual time each partition is in
+        // report-time order: an hour.
+        AllowedDisorder = disorder,
     };
     var dashboard = new Dashboard(prepared, clock, sink, topicLine);
     var charts = options.Chart is null ? null : new CrimeCharts();
@@ -160,7 +169,8 @@ async Task<int> RunAsync(StopSignal stop)
 
     using var stopAnalysis = new CancellationTokenSource();
     var reading = results.RunAsync(stopAnalysis.Token);
-    var analysing = Task.WhenAll(analysers.Select(a => a.RunAsync(stopAnalysis.Token)));
+    var instances = analysers.Select(a => a.RunAsync(stopAnalysis.Token)).ToList();
+    var analysing = Task.WhenAll(instances);
 
     // The replay waits (at most 30 s) until the group has given every instance a partition, so that all of them take part.
     var settle = DateTime.UtcNow.AddSeconds(30);
@@ -177,7 +187,6 @@ async Task<int> RunAsync(StopSignal stop)
     // 4. Replay into Kafka; when done, the analysis completes on the end-of-stream markers (every partition ended); when
     //    stopped, it gets a moment to publish what was delivered, then stops too.
     var replay = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
-    var othersJoined = false;
     async Task DrainAsync()
     {
         var run = await replay;
@@ -187,11 +196,10 @@ async Task<int> RunAsync(StopSignal stop)
         // delivered: it gets a few seconds for that.
         while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline)
         {
-            othersJoined |= analysers.Sum(a => a.OwnedPartitions) is > 0 and var owned && owned < topic.PartitionCount;
             await Task.WhenAny(reading, analysing, Task.Delay(100));
         }
 
-        if (cluster is not null && othersJoined && reading.IsCompletedSuccessfully && !stop.Token.IsCancellationRequested)
+        if (cluster is not null && reading.IsCompletedSuccessfully && !stop.Token.IsCancellationRequested && OthersTookPart(analysers, results.Summary, topic.PartitionCount, options.Shard.Count))
         {
             // Other processes took part and are reading the same last results: the embedded cluster lives in this one.
             Console.Error.WriteLine("Other group members took part: keeping the embedded cluster up 5 s for them to finish.");
@@ -199,7 +207,8 @@ async Task<int> RunAsync(StopSignal stop)
         }
 
         await stopAnalysis.CancelAsync();
-        await Task.WhenAll(reading, analysing);
+        // A failed instance or reader is reported with the summary, not instead of it.
+        await Task.WhenAll(reading, analysing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     var drained = DrainAsync();
@@ -244,15 +253,69 @@ async Task<int> RunAsync(StopSignal stop)
         Console.WriteLine($"charts written to {options.Chart} and {options.MapChart}");
     }
 
+    // Exit 0 means the digest is the exact one: every row accounted for, every report delivered and analysed exactly
+    // once in time for its window, the results complete. Anything else says what on stderr and exits 1.
+    var problems = new List<string>();
+    if (runSummary.FatalError is { } fatal)
+    {
+        problems.Add($"the replay stopped at an error in the input ({fatal}), so the digest covers only the rows before it.");
+    }
+    else if (!runSummary.IsBalanced && !runSummary.Cancelled)
+    {
+        problems.Add("the replay's counts do not add up (see the summary), so the digest is not the exact one.");
+    }
+
+    if (delivery.Failed > 0)
+    {
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{delivery.Failed:N0} reports could not be delivered to Kafka ({string.Join("; ", delivery.FailedByReason.Select(r => $"{r.Key}: {r.Value:N0}"))}), so the digest is not the exact one."));
+    }
+
+    if (delivery.Pending > 0)
+    {
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{delivery.Pending:N0} reports were still waiting for Kafka's acknowledgement at the end."));
+    }
+
     var lost = analysers.Sum(a => a.Summary.Lost);
     if (lost > 0)
     {
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {lost:N0} messages were deleted by the topic's retention before the analysis read them; bound the replay's lead with --max-lag."));
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{lost:N0} messages were deleted by the topic's retention before the analysis read them; bound the replay's lead with --max-lag."));
     }
 
-    if (!merged.Complete && !runSummary.Cancelled)
+    if (merged.LateReports > 0)
     {
-        Console.Error.WriteLine("warning: the results are incomplete: not every partition reached its end-of-stream markers in time.");
+        var advice = options.AsFastAsPossible
+            ? "every member of the group must allow this run's disorder: join other processes with the command printed above"
+            : "rerun with a lower --acceleration or on a less busy machine, and join other processes with the command printed above";
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{merged.LateReports:N0} {Reports(merged.LateReports)} came after their window had closed, so the digest is not the exact one: {advice} (this run: {disorder.TotalSeconds:N0} s of disorder allowed)."));
+    }
+
+    // A failed instance or reader explains incomplete results: its error line says so.
+    var failure = Failure(instances, reading);
+    if (!merged.Complete && !runSummary.Cancelled && failure is null)
+    {
+        problems.Add("the results are incomplete: not every partition reached its end-of-stream markers in time.");
+    }
+
+    // Every delivered report is analysed once: by this process alone, or (sharded) with the reports of the other shards.
+    // Messages lost by this process's instances explain a shortfall: their warning says so.
+    var analysed = merged.Reports + merged.LateReports;
+    if (merged.Complete && lost == 0 && (options.Shard.Count > 1 ? analysed < delivery.Delivered : analysed != delivery.Delivered))
+    {
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"the analysis counted {analysed:N0} reports but this replay delivered {delivery.Delivered:N0}, so the digest is not the exact one."));
+    }
+
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"warning: {problem}");
+    }
+
+    if (failure is not null)
+    {
+        Console.Error.WriteLine($"error: {failure.Value.Who}: {settings.Redact(ConsoleApp.Describe(failure.Value.Error))}");
+        if (options.Verbose)
+        {
+            Console.Error.WriteLine(settings.Redact(failure.Value.Error.ToString()));
+        }
     }
 
     Console.WriteLine($"results sha256: {merged.Digest}");
@@ -261,8 +324,56 @@ async Task<int> RunAsync(StopSignal stop)
         return ConsoleApp.Interrupted;
     }
 
-    // Success means every row is accounted for, everything delivered was analysed exactly once, and the results are complete.
-    var analysed = merged.Reports + merged.LateReports;
-    var expected = options.Shard.Count > 1 ? analysed >= delivery.Delivered : analysed == delivery.Delivered;
-    return runSummary.IsBalanced && delivery.Pending == 0 && merged.Complete && lost == 0 && expected ? ConsoleApp.Success : ConsoleApp.Failure;
+    return problems.Count == 0 && failure is null ? ConsoleApp.Success : ConsoleApp.Failure;
+}
+
+static string Reports(long count) => count == 1 ? "report" : "reports";
+
+// The command that makes another process a member of this analysis group with this run's settings, to copy as it is.
+static string JoinCommand(DemoOptions options, string bootstrap, TimeSpan disorder)
+{
+    var args = new List<string> { "--bootstrap-servers", bootstrap, "--disorder", ((long)disorder.TotalSeconds).ToString(CultureInfo.InvariantCulture) };
+    if (options.Topic != KafkaDefaults.Topic)
+    {
+        args.AddRange(["--topic", options.Topic]);
+    }
+
+    if (options.ResultsTopic != options.Topic + "-windows")
+    {
+        args.AddRange(["--results-topic", options.ResultsTopic]);
+    }
+
+    if (options.Group != new KafkaWindowAnalyserOptions().GroupId)
+    {
+        args.AddRange(["--group", options.Group]);
+    }
+
+    return "dotnet run -c Release --project samples/CrimeStreaming.Analyser -- " + string.Join(" ", args.Select(ShellWord));
+}
+
+static string ShellWord(string word) =>
+    word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_.,:/=@+".Contains(c)) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+// Whether other processes' members took part, from what the run did: the group aggregated reports, or read end
+// markers, that none of this process's instances did (each is counted once per reader, so this process alone would
+// have at least the group's).
+static bool OthersTookPart(IEnumerable<KafkaWindowAnalyser> analysers, CrimeStreaming.ScaleOut.MergeSummary merged, int partitions, int shards)
+{
+    var ours = analysers.Select(a => a.Summary).ToList();
+    return ours.Sum(s => s.Reports) < merged.Reports || ours.Sum(s => s.EndMarkers) < (long)partitions * shards;
+}
+
+// The first analysis instance (or the results reader) that failed, named for the error line.
+static (string Who, Exception Error)? Failure(IReadOnlyList<Task> instances, Task reading)
+{
+    for (var i = 0; i < instances.Count; i++)
+    {
+        if (instances[i].Exception is { } e)
+        {
+            var others = instances.Count(t => t.IsFaulted) - 1;
+            return ($"analysis instance {i + 1} failed{(others > 0 ? $" (and {others} more)" : "")}", e);
+        }
+    }
+
+    return reading.Exception is { } r ? ("the results reader failed", r) : null;
 }

@@ -1,12 +1,11 @@
 extern alias analyser;
-using System.Text.RegularExpressions;
 using analyser::CrimeStreaming.Analyser;
 using UsageException = analyser::CrimeStreaming.Demo.Cli.UsageException;
 
 namespace CrimeStreaming.Samples.Tests;
 
 /// <summary>The analyser joins the demo's analysis group from another process, and agrees with it on the results.</summary>
-public sealed partial class AnalyserTests
+public sealed class AnalyserTests
 {
     [Theory]
     [InlineData(new string[0], "--bootstrap-servers: required (the demo prints its cluster's).")]
@@ -40,40 +39,65 @@ public sealed partial class AnalyserTests
     }
 
     [Fact]
+    public void Disorder_is_remembered_as_given_or_not()
+    {
+        var without = AnalyserOptions.Parse(["--bootstrap-servers", "h:1"]);
+        var with = AnalyserOptions.Parse(["--bootstrap-servers", "h:1", "--disorder", "691200"]);
+
+        without.DisorderGiven.Should().BeFalse();
+        without.DisorderOption.Should().BeNull();
+        without.Disorder.Should().Be(TimeSpan.FromHours(1));
+        with.DisorderGiven.Should().BeTrue();
+        with.DisorderOption.Should().Be(TimeSpan.FromSeconds(691_200));
+        with.Disorder.Should().Be(TimeSpan.FromSeconds(691_200));
+    }
+
+    [Fact]
     public async Task An_analyser_process_joins_the_demo_and_both_print_the_same_digest_as_a_demo_alone()
     {
         // Alone, as fast as possible: the reference digest.
+        string reference;
         using (var alone = SampleProcess.Demo("--as-fast-as-possible", "--seed", "1", "--officers", "6"))
         {
             await alone.ExitAsync(TimeSpan.FromMinutes(2));
             alone.ExitCode.Should().Be(0, alone.Stderr);
-            _reference = Digest(alone.Stdout);
+            reference = alone.Digest();
         }
 
-        // Live, with a second process in the group: the year of the sample in about 16 s, so the analyser joins mid-stream.
+        // Live, with a second process in the group, started with the command the demo prints (its bootstrap servers and
+        // its allowed disorder, two real seconds of simulated time): the year of the sample in about 16 s, so the
+        // analyser joins mid-stream.
         using var demo = SampleProcess.Demo("--acceleration", "2000000", "--seed", "1", "--officers", "6");
-        await demo.WaitForOutputAsync("Kafka bootstrap servers: ", TimeSpan.FromMinutes(1));
-        var bootstrap = BootstrapLine().Match(demo.Stdout).Groups[1].Value;
-        using var member = SampleProcess.Analyser("--bootstrap-servers", bootstrap);
+        await demo.WaitForOutputAsync("Another process joins with: ", TimeSpan.FromMinutes(1));
+        var join = demo.JoinArguments();
+        join.Should().ContainInConsecutiveOrder("--disorder", "4000000");
+        using var member = SampleProcess.Analyser(join);
         await member.ExitAsync(TimeSpan.FromMinutes(2));
         await demo.ExitAsync(TimeSpan.FromMinutes(2));
 
         member.ExitCode.Should().Be(0, member.Stderr);
         demo.ExitCode.Should().Be(0, demo.Stderr);
-        Digest(member.Stdout).Should().Be(_reference);
-        Digest(demo.Stdout).Should().Be(_reference);
+        member.Digest().Should().Be(reference);
+        demo.Digest().Should().Be(reference);
         member.Stdout.Should().MatchRegex(@"analysis instance 1: read [1-9]", "the analyser took a share of the partitions");
+        demo.Stderr.Should().Contain("Other group members took part", "the analyser took part");
     }
 
-    private string? _reference;
-
-    private static string Digest(string stdout)
+    [Fact]
+    public async Task An_analyser_whose_instance_fails_says_why_on_one_error_line_and_exits_1()
     {
-        var lines = stdout.TrimEnd().Split('\n');
-        lines[^1].Should().StartWith("results sha256: ", "the summary ends with the digest line");
-        return lines[^1]["results sha256: ".Length..].Trim();
-    }
+        // A live demo that runs for minutes hosts the cluster; the analyser is pointed at topics the demo did not create
+        // (missing, or made by the embedded cluster on first use with several partitions: either way the instance fails).
+        using var demo = SampleProcess.Demo("--acceleration", "3600", "--seed", "1");
+        await demo.WaitForOutputAsync("Another process joins with: ", TimeSpan.FromMinutes(1));
+        string[] args = [.. demo.JoinArguments(), "--topic", "no-such-topic", "--results-topic", "no-such-topic-windows"];
 
-    [GeneratedRegex(@"Kafka bootstrap servers: (\S+)")]
-    private static partial Regex BootstrapLine();
+        using var member = await SampleProcess.Analyser(args).ExitAsync(TimeSpan.FromMinutes(1));
+        demo.Signal("TERM");
+        await demo.ExitAsync(TimeSpan.FromMinutes(1));
+
+        member.ShouldBeOneErrorLine(1).Should().StartWith("error: analysis instance 1 failed").And.Contain("no-such-topic");
+        member.Stdout.Should().Contain("analysis instance 1: read 0", "the summary is printed all the same");
+        demo.ExitCode.Should().Be(130, demo.Stderr);
+    }
 }

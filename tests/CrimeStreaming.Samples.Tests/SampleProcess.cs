@@ -51,6 +51,8 @@ internal sealed class SampleProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public static SampleProcess Demo(params string[] args) => new("CrimeStreaming.Demo", args);
 
     public static SampleProcess Generate(params string[] args) => new("CrimeStreaming.Generate", args);
@@ -93,6 +95,29 @@ internal sealed class SampleProcess : IDisposable
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The digest on the last line of stdout (<c>results sha256: HEX</c>), which every run of the demo and the analyser ends with.</summary>
+    public string Digest()
+    {
+        var lines = Stdout.TrimEnd().Split('\n');
+        lines[^1].Should().StartWith("results sha256: ", "the summary ends with the digest line; stdout: {0} stderr: {1}", Stdout, Stderr);
+        return lines[^1]["results sha256: ".Length..].Trim();
+    }
+
+    /// <summary>
+    /// The arguments of the join command the demo printed (<c>Another process joins with: dotnet run … -- ARGS</c>), to
+    /// start <see cref="Analyser"/> with exactly them. The demo prints only words that need no shell quoting here.
+    /// </summary>
+    public string[] JoinArguments()
+    {
+        const string prefix = "Another process joins with: dotnet run -c Release --project samples/CrimeStreaming.Analyser -- ";
+        var line = Stdout.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        line.Should().NotBeNull("the demo prints the command that joins its group; stdout: {0}", Stdout);
+        return line![prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Ends the app at once (SIGKILL), as a crash would: nothing more is flushed, published or committed.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     /// <summary>Sends a POSIX signal (INT, TERM) to the app.</summary>
     public void Signal(string name)
