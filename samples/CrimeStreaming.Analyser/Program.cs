@@ -34,8 +34,24 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
         AllowedDisorder = options.Disorder,
         Configure = options.KafkaSettings.ApplyTo,
     };
-    var disorderText = options.DisorderGiven ? "" : " (the default: give the demo's with --disorder, as its join command does)";
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka at {bootstrap}: {brokers} brokers; joining group {options.Group} on {options.Topic} with {options.Consumers} instance(s), results on {options.ResultsTopic}, allowed disorder {options.Disorder.TotalSeconds:N0} s{disorderText}"));
+    // The group's settings (the demo's, or its first member's) decide; a --disorder given here must agree with them.
+    var group = await KafkaWindowAnalyser.ReadGroupSettingsAsync(analysis, kafkaLogger, stop.Token);
+    if (group is not null)
+    {
+        if (options.DisorderGiven && group.AllowedDisorder != options.Disorder)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: --disorder {options.Disorder.TotalSeconds:0} differs from the group's: group {options.Group} analyses with an allowed disorder of {group.AllowedDisorder.TotalSeconds:0} s (give --disorder {group.AllowedDisorder.TotalSeconds:0}, or leave it out to adopt it)."));
+            return ConsoleApp.UsageError;
+        }
+
+        group.ApplyTo(analysis);
+    }
+
+    // A member that asked nothing adopts the group's settings, also should a first member publish them meanwhile.
+    analysis.AdoptGroupSettings = !options.DisorderGiven;
+    var disorder = analysis.AllowedDisorder;
+    var disorderText = group is not null ? " (the group's)" : options.DisorderGiven ? "" : " (the default: give the demo's with --disorder, as its join command does)";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka at {bootstrap}: {brokers} brokers; joining group {options.Group} on {options.Topic} with {options.Consumers} instance(s), results on {options.ResultsTopic}, allowed disorder {disorder.TotalSeconds:N0} s{disorderText}"));
 
     using var results = new KafkaWindowResults(analysis, kafkaLogger);
     var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
@@ -64,6 +80,11 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
     // Exit 0 means the digest is the exact one; anything else says what on stderr and exits 1.
     var stopped = stop.Token.IsCancellationRequested;
     var problems = new List<string>();
+    if (results.LostMessages > 0)
+    {
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{results.LostMessages:N0} messages of the results topic {options.ResultsTopic} were deleted by its retention before this process read them, so the digest misses their windows: start the reader with the analysis, or give the topic a longer retention."));
+    }
+
     var lost = analysers.Sum(a => a.Summary.Lost);
     if (lost > 0)
     {
@@ -72,7 +93,7 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "leaving the group"
 
     if (merged.LateReports > 0)
     {
-        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{merged.LateReports:N0} {(merged.LateReports == 1 ? "report" : "reports")} came after their window had closed, so the digest is not the exact one: rerun with a larger --disorder (this run: {options.Disorder.TotalSeconds:N0} s; the demo prints the one it allows in its join command)."));
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{merged.LateReports:N0} {(merged.LateReports == 1 ? "report" : "reports")} came after their window had closed, so the digest is not the exact one: rerun with a larger --disorder (this run: {disorder.TotalSeconds:N0} s; the demo prints the one it allows in its join command)."));
     }
 
     // The first failure, on one line (with --verbose, its stack trace) after the warnings; it explains incomplete results.

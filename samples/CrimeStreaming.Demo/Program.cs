@@ -275,6 +275,11 @@ async Task<int> RunAsync(StopSignal stop)
         problems.Add(string.Create(CultureInfo.InvariantCulture, $"{delivery.Pending:N0} reports were still waiting for Kafka's acknowledgement at the end."));
     }
 
+    if (results.LostMessages > 0)
+    {
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{results.LostMessages:N0} messages of the results topic {options.ResultsTopic} were deleted by its retention before this process read them, so the digest misses their windows: start the reader with the analysis, or give the topic a longer retention."));
+    }
+
     var lost = analysers.Sum(a => a.Summary.Lost);
     if (lost > 0)
     {
