@@ -491,9 +491,17 @@ public sealed class KafkaWindowAnalyser
                 _pending.AddRange(record.Unpublished);
                 if (snapshot.NextOffset >= 0)
                 {
+                    // The previous owner may have crashed (or seen its commit refused in a rebalance) after writing this
+                    // state: commit what it covers, or the group's lag stays behind it and a lag-bounded replay waits for ever.
+                    var committedBefore = starts.TryGetValue(partition, out var c) && !c.IsSpecial ? c.Value : -1;
+                    owned.Committed = committedBefore;
+                    if (snapshot.NextOffset > committedBefore)
+                    {
+                        _delivered.Enqueue(new Delivered(partition, snapshot.NextOffset, []));
+                    }
+
                     starts[partition] = new Offset(snapshot.NextOffset);
                     _guard.Expect(partition, snapshot.NextOffset);
-                    owned.Committed = snapshot.NextOffset;
                 }
             }
             else if (starts.TryGetValue(partition, out var committed) && !committed.IsSpecial && committed.Value > 0)
