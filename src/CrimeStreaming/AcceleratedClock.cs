@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 
@@ -6,18 +7,24 @@ namespace CrimeStreaming;
 /// <summary>
 /// A simulation clock running <see cref="Acceleration"/> times faster than real time:
 /// <c>simulated = start + (realNow − realStart) × acceleration</c>, where realStart is the moment of <see cref="Run"/>,
-/// or the <see cref="Epoch"/> when one is given.
+/// or the <see cref="Epoch"/> when one is given. It can be paused, resumed and given another acceleration while it runs,
+/// from any thread; simulated time then continues from where it was, never jumping.
 /// </summary>
 /// <remarks>
 /// Real time comes from the injected <see cref="TimeProvider"/> (a fake one in tests). Waiting is scheduled on
-/// timers, not polled, so a report is emitted when its time comes rather than up to a polling period late.
+/// timers, not polled, so a report is emitted when its time comes rather than up to a polling period late; a pause, a
+/// resume or a new acceleration re-arms every pending wait and Rx timer at once.
 /// </remarks>
 public sealed class AcceleratedClock : SimulationClock
 {
     private readonly TimeProvider _time;
-    private long _realStartTimestamp; // 0 until Run()
-    private long _epochShiftTicks; // real time from the epoch to Run() (negative before a future epoch); set before _realStartTimestamp
-    private readonly object _runGate = new();
+    private readonly object _gate = new();
+    private readonly ConcurrentDictionary<TimedWork, byte> _timers = new();
+    private Segment? _segment; // null until Run()
+    private double _acceleration;
+    private bool _paused;
+    private int _holds;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates an accelerated clock.</summary>
     /// <param name="start">The simulated time when the clock is started (at <paramref name="epoch"/> if one is given).</param>
@@ -29,29 +36,38 @@ public sealed class AcceleratedClock : SimulationClock
     /// from the monotonic timestamp, so adjustments of the system clock during a replay do not move it.</remarks>
     public AcceleratedClock(DateTimeOffset start, double acceleration, TimeProvider? timeProvider = null, DateTimeOffset? epoch = null)
     {
-        if (!(acceleration > 0) || double.IsInfinity(acceleration))
-        {
-            throw new ArgumentOutOfRangeException(nameof(acceleration), acceleration, "The acceleration must be a positive, finite number.");
-        }
-
+        CheckAcceleration(acceleration);
         Start = start;
-        Acceleration = acceleration;
+        _acceleration = acceleration;
         Epoch = epoch;
         _time = timeProvider ?? TimeProvider.System;
         Scheduler = new AcceleratedScheduler(this);
     }
 
+    /// <summary>
+    /// Raised after the clock was paused, resumed or given another acceleration (on the thread that changed it), so that
+    /// a view can show the clock's state. Not raised while a <see cref="Hold"/> begins or ends.
+    /// </summary>
+    public event EventHandler? Changed;
+
     /// <summary>The real instant at which the clock reads <see cref="Start"/>, or <see langword="null"/> for the moment of <see cref="Run"/>.</summary>
     /// <remarks>Once run, an epoch in the past puts the clock past <see cref="Start"/> at once (what is due is due now);
     /// until an epoch in the future, <see cref="Now"/> reads before <see cref="Start"/>, so that every wait is measured
-    /// on one straight timeline.</remarks>
+    /// on one straight timeline. A pause, a hold or a new acceleration leaves that timeline: the clock then no longer
+    /// agrees with other processes' clocks of the same epoch.</remarks>
     public DateTimeOffset? Epoch { get; }
 
     /// <inheritdoc/>
     public override DateTimeOffset Start { get; }
 
-    /// <summary>Simulated seconds per real second.</summary>
-    public double Acceleration { get; }
+    /// <summary>Simulated seconds per real second, as given to the constructor or to <see cref="SetAcceleration"/>.</summary>
+    public double Acceleration => Volatile.Read(ref _acceleration);
+
+    /// <summary><see langword="true"/> between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused => Volatile.Read(ref _paused);
+
+    /// <summary><see langword="true"/> while simulated time stands still: paused, or held (see <see cref="Hold"/>).</summary>
+    public bool IsStopped => Volatile.Read(ref _segment)?.Stopped ?? false;
 
     /// <inheritdoc/>
     public override bool IsVirtual => false;
@@ -60,57 +76,78 @@ public sealed class AcceleratedClock : SimulationClock
     public override IScheduler Scheduler { get; }
 
     /// <summary><see langword="true"/> once <see cref="Run"/> has been called.</summary>
-    public bool IsRunning => Interlocked.Read(ref _realStartTimestamp) != 0;
+    public bool IsRunning => Volatile.Read(ref _segment) is not null;
 
     /// <inheritdoc/>
     /// <remarks>Stops at <see cref="DateTimeOffset.MaxValue"/> rather than overflowing.</remarks>
-    public override DateTimeOffset Now => SaturatingTime.Add(Start, SimulatedElapsed);
+    public override DateTimeOffset Now => Volatile.Read(ref _segment) is { } segment ? SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time)) : Start;
 
     /// <summary>Longest single real-time timer; longer waits are taken in steps (timers accept at most about 49 days).</summary>
     private static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
 
-    private TimeSpan SimulatedElapsed
-    {
-        get
-        {
-            var startTs = Interlocked.Read(ref _realStartTimestamp);
-            if (startTs == 0)
-            {
-                return TimeSpan.Zero;
-            }
-
-            var real = _time.GetElapsedTime(startTs).Ticks + (double)Volatile.Read(ref _epochShiftTicks);
-            return SaturatingTime.FromTicks(real * Acceleration);
-        }
-    }
-
     /// <inheritdoc/>
     public override void Run()
     {
-        if (Interlocked.Read(ref _realStartTimestamp) != 0)
+        if (Volatile.Read(ref _segment) is not null)
         {
             return;
         }
 
-        lock (_runGate)
+        lock (_gate)
         {
-            if (Interlocked.Read(ref _realStartTimestamp) != 0)
+            if (_segment is not null)
             {
                 return;
             }
 
             var now = _time.GetTimestamp();
-            if (Epoch is { } epoch)
-            {
-                // Far-off epochs cannot overflow: the difference of two DateTimeOffsets always fits a TimeSpan.
-                Volatile.Write(ref _epochShiftTicks, (_time.GetUtcNow() - epoch).Ticks);
-            }
 
-            Interlocked.Exchange(ref _realStartTimestamp, now == 0 ? 1 : now);
+            // Far-off epochs cannot overflow: the difference of two DateTimeOffsets always fits a TimeSpan.
+            var sinceEpoch = Epoch is { } epoch ? (double)(_time.GetUtcNow() - epoch).Ticks : 0;
+            Volatile.Write(ref _segment, new Segment(now, sinceEpoch * _acceleration, _acceleration, _paused || _holds > 0));
         }
     }
 
-    /// <summary>The real time it takes the simulated clock to advance by <paramref name="simulated"/>.</summary>
+    /// <summary>Stops simulated time until <see cref="Resume"/>: waits and Rx timers do not come due meanwhile.</summary>
+    /// <remarks>Pausing a paused clock does nothing. A clock paused before it runs starts paused.</remarks>
+    public void Pause() => Change(() => _paused = true);
+
+    /// <summary>Lets simulated time run on from where <see cref="Pause"/> stopped it.</summary>
+    /// <remarks>Resuming a running clock does nothing. Time stays stopped while a <see cref="Hold"/> is held.</remarks>
+    public void Resume() => Change(() => _paused = false);
+
+    /// <summary>Runs simulated time at <paramref name="acceleration"/> from now on, continuing from the current simulated time.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="acceleration"/> is not positive and finite.</exception>
+    public void SetAcceleration(double acceleration)
+    {
+        CheckAcceleration(acceleration);
+        Change(() => _acceleration = acceleration);
+    }
+
+    /// <summary>
+    /// Stops simulated time until the returned handle is disposed, as <see cref="Pause"/> does, but counted: time runs
+    /// again when every hold is released and the clock is not paused. A replay holds its clock while its sink makes it
+    /// wait (a consumer group's lag bound), so that its officers stay in step rather than all emitting a backlog at once.
+    /// </summary>
+    public override IDisposable Hold()
+    {
+        lock (_gate)
+        {
+            _holds++;
+            Reanchor();
+        }
+
+        return Disposable.Create(() =>
+        {
+            lock (_gate)
+            {
+                _holds--;
+                Reanchor();
+            }
+        });
+    }
+
+    /// <summary>The real time it takes the simulated clock to advance by <paramref name="simulated"/> at the current acceleration.</summary>
     public TimeSpan ToRealTime(TimeSpan simulated) =>
         simulated <= TimeSpan.Zero ? TimeSpan.Zero : SaturatingTime.FromTicks(Math.Ceiling(simulated.Ticks / Acceleration));
 
@@ -119,28 +156,167 @@ public sealed class AcceleratedClock : SimulationClock
     {
         cancellationToken.ThrowIfCancellationRequested();
         Run();
-        if (ReferenceEquals(_time, TimeProvider.System))
-        {
-            // System time is the Stopwatch: wait on the precise timer rather than on millisecond-grained timers.
-            var ahead = simulatedTime - Start;
-            var realStart = Interlocked.Read(ref _realStartTimestamp);
-            var dueOffset = Math.Ceiling(((ahead.Ticks / Acceleration) - Volatile.Read(ref _epochShiftTicks)) * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
-            var due = realStart + (long)Math.Clamp(dueOffset, long.MinValue / 2.0, long.MaxValue / 2.0);
-            await PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
+        var target = (double)(simulatedTime - Start).Ticks;
         while (true)
         {
-            var remaining = simulatedTime - Now;
-            if (remaining <= TimeSpan.Zero)
+            // The signal is read before the segment: a change after this point completes it.
+            var changed = Volatile.Read(ref _changed).Task;
+            var segment = Volatile.Read(ref _segment)!;
+            var now = _time.GetTimestamp();
+            if (segment.SimulatedTicksAt(now, _time) >= target)
             {
                 return;
             }
 
-            // Timers may fire a little early on some platforms: loop until the clock really got there.
-            var real = ToRealTime(remaining);
-            await Task.Delay(real < MaxTimerStep ? real : MaxTimerStep, _time, cancellationToken).ConfigureAwait(false);
+            Task wait;
+            if (segment.Stopped)
+            {
+                wait = changed.WaitAsync(cancellationToken);
+            }
+            else if (ReferenceEquals(_time, TimeProvider.System))
+            {
+                // System time is the Stopwatch: wait on the precise timer rather than on millisecond-grained timers.
+                var dueOffset = Math.Ceiling((target - segment.SimulatedTicks) / segment.Acceleration * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+                var due = segment.RealStart + (long)Math.Clamp(dueOffset, long.MinValue / 2.0, long.MaxValue / 2.0);
+                wait = PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken);
+            }
+            else
+            {
+                // Timers may fire a little early on some platforms: the loop checks that the clock really got there.
+                var real = SaturatingTime.FromTicks(Math.Ceiling((target - segment.SimulatedTicksAt(now, _time)) / segment.Acceleration));
+                wait = Task.Delay(real < MaxTimerStep ? real : MaxTimerStep, _time, cancellationToken);
+            }
+
+            if (!wait.IsCompleted)
+            {
+                await Task.WhenAny(wait, changed).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static void CheckAcceleration(double acceleration)
+    {
+        if (!(acceleration > 0) || double.IsInfinity(acceleration))
+        {
+            throw new ArgumentOutOfRangeException(nameof(acceleration), acceleration, "The acceleration must be a positive, finite number.");
+        }
+    }
+
+    private void Change(Action change)
+    {
+        lock (_gate)
+        {
+            change();
+            Reanchor();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
+    /// <summary>Starts a new segment at the current simulated time (under the lock) and wakes every waiter to re-arm.</summary>
+    private void Reanchor()
+    {
+        if (_segment is { } current)
+        {
+            var now = _time.GetTimestamp();
+            var segment = new Segment(now, current.SimulatedTicksAt(now, _time), _acceleration, _paused || _holds > 0);
+            if (segment.Stopped == current.Stopped && segment.Acceleration == current.Acceleration)
+            {
+                return; // nothing changes the course of time: keep the waits as they are
+            }
+
+            Volatile.Write(ref _segment, segment);
+        }
+
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+        foreach (var work in _timers.Keys)
+        {
+            work.Rearm();
+        }
+    }
+
+    /// <summary>
+    /// A stretch of time at one pace: from the real timestamp <see cref="RealStart"/>, when simulated time had run
+    /// <see cref="SimulatedTicks"/> past <see cref="Start"/>, at <see cref="Acceleration"/>, or standing still.
+    /// </summary>
+    private sealed record Segment(long RealStart, double SimulatedTicks, double Acceleration, bool Stopped)
+    {
+        public double SimulatedTicksAt(long timestamp, TimeProvider time) =>
+            Stopped ? SimulatedTicks : SimulatedTicks + (time.GetElapsedTime(RealStart, timestamp).Ticks * Acceleration);
+
+        public TimeSpan SimulatedAt(long timestamp, TimeProvider time) => SaturatingTime.FromTicks(SimulatedTicksAt(timestamp, time));
+    }
+
+    /// <summary>Rx work due at a simulated time: a real timer armed for the current pace, re-armed when the pace changes.</summary>
+    private sealed class TimedWork : IDisposable
+    {
+        private readonly AcceleratedClock _clock;
+        private readonly DateTimeOffset _due;
+        private readonly Func<IDisposable> _run;
+        private readonly ITimer _timer;
+        private readonly SingleAssignmentDisposable _work = new();
+        private readonly object _arm = new();
+        private int _state; // 0 pending, 1 ran, 2 disposed
+
+        public TimedWork(AcceleratedClock clock, DateTimeOffset due, Func<IDisposable> run)
+        {
+            _clock = clock;
+            _due = due;
+            _run = run;
+            _timer = clock._time.CreateTimer(static s => ((TimedWork)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            clock._timers[this] = 0;
+            Rearm();
+        }
+
+        public void Rearm()
+        {
+            // Serialized, and reading the clock inside: the last to arm saw the newest segment (written before the
+            // clock re-arms its timers), so a resume racing a pause cannot leave the timer disarmed.
+            lock (_arm)
+            {
+                if (Volatile.Read(ref _state) != 0)
+                {
+                    return;
+                }
+
+                if (_clock.IsStopped)
+                {
+                    _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                var real = _clock.ToRealTime(_due - _clock.Now);
+                _timer.Change(real > MaxTimerStep ? MaxTimerStep : real, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _state, 2) != 2)
+            {
+                _clock._timers.TryRemove(this, out _);
+                _timer.Dispose();
+                _work.Dispose();
+            }
+        }
+
+        private void Fire()
+        {
+            // Early (a long wait taken in steps, a pace changed meanwhile, a timer firing early): arm again for the rest.
+            if (_clock.Now < _due || _clock.IsStopped)
+            {
+                Rearm();
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+            {
+                _clock._timers.TryRemove(this, out _);
+                _timer.Dispose();
+                _work.Disposable = _run();
+            }
         }
     }
 
@@ -153,29 +329,17 @@ public sealed class AcceleratedClock : SimulationClock
             => Schedule(state, TimeSpan.Zero, action);
 
         public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action)
-            => Schedule(state, dueTime - Now, action);
+        {
+            ArgumentNullException.ThrowIfNull(action);
+            clock.Run();
+            return new TimedWork(clock, dueTime, () => action(this, state));
+        }
 
         public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
         {
             ArgumentNullException.ThrowIfNull(action);
             clock.Run();
-            var work = new SingleAssignmentDisposable();
-            var cancel = new BooleanDisposable();
-            var real = clock.ToRealTime(dueTime);
-            var absolute = SaturatingTime.Add(Now, dueTime);
-            var timer = clock._time.CreateTimer(
-                _ =>
-                {
-                    if (!cancel.IsDisposed)
-                    {
-                        // A due time beyond one timer step is reached in steps.
-                        work.Disposable = real > MaxTimerStep ? Schedule(state, absolute, action) : action(this, state);
-                    }
-                },
-                null,
-                real > MaxTimerStep ? MaxTimerStep : real,
-                Timeout.InfiniteTimeSpan);
-            return new CompositeDisposable(cancel, timer, work);
+            return new TimedWork(clock, SaturatingTime.Add(Now, dueTime), () => action(this, state));
         }
 
         public IStopwatch StartStopwatch() => new SimulatedStopwatch(clock);

@@ -26,6 +26,13 @@ public abstract class SimulationClock
     /// <summary>Starts the clock if it has not started yet. Before that, <see cref="Now"/> stays at <see cref="Start"/>.</summary>
     public abstract void Run();
 
+    /// <summary>
+    /// Stops simulated time until the returned handle is disposed (counted: time runs again when every hold is
+    /// released). The replay holds its clock while its sink makes it wait, so that its officers stay in step.
+    /// </summary>
+    /// <remarks>The default does nothing: a virtual clock only moves when the replay advances it.</remarks>
+    public virtual IDisposable Hold() => System.Reactive.Disposables.Disposable.Empty;
+
     /// <summary>Completes when the simulated clock reaches <paramref name="simulatedTime"/>.</summary>
     /// <remarks>Completes at once for a time not after <see cref="Now"/>. A virtual clock advances itself to that time.</remarks>
     public abstract ValueTask WaitUntilAsync(DateTimeOffset simulatedTime, CancellationToken cancellationToken);
