@@ -33,6 +33,7 @@ internal sealed class DemoOptions
         CliOption<DemoOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name) for the\nproducer, consumer and admin client, e.g.\n-X security.protocol=SASL_SSL. Repeatable;\noverrides --kafka-config. Secret values (keys with\npassword, secret, key, token, jaas) print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
         CliOption<DemoOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file\n(key=value lines); its bootstrap.servers is used\nwhen --bootstrap-servers is absent.", (o, _, v) => o.KafkaConfigFile = v),
         CliOption<DemoOptions>.WithValue("--kafka-timeout", "SECONDS", "how long a real cluster may take to answer before\nthe demo gives up, 1 to 300. Default: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
+        CliOption<DemoOptions>.WithValue("--broker-outage", "AT:SECONDS", "fault injection (resilience tests): broker 2 of\nthe embedded cluster goes down AT seconds into the\nreplay (after --epoch, if given) and comes back\nSECONDS later, each 1 to 3,600.", (o, n, v) => o.BrokerOutage = ParseOutage(n, v)),
         CliOption<DemoOptions>.WithValue("--chart", "PATH", "write two PNG charts: PATH, crimes per day stacked\nby crime type, and PATH-map (out.png: out-map.png),\na map of the reports and of the near-USC area.", (o, _, v) => o.Chart = v),
         CliOption<DemoOptions>.Flag("--verbose", "log library and librdkafka messages; stack traces\non errors.", o => o.Verbose = true),
         CliOption<DemoOptions>.Flag("--help", "this text.", o => o.Help = true, "-h", "-?"),
@@ -109,6 +110,9 @@ internal sealed class DemoOptions
 
     public string? Chart { get; private set; }
 
+    /// <summary><c>--broker-outage</c>: when (after the replay starts) broker 2 of the embedded cluster goes down, and for how long.</summary>
+    public (TimeSpan At, TimeSpan Duration)? BrokerOutage { get; private set; }
+
     /// <summary>The map written next to <see cref="Chart"/>: <c>out.png</c> → <c>out-map.png</c>.</summary>
     public string? MapChart => Chart is null ? null : Path.Combine(Path.GetDirectoryName(Chart) ?? string.Empty, Path.GetFileNameWithoutExtension(Chart) + "-map" + (Path.HasExtension(Chart) ? Path.GetExtension(Chart) : ".png"));
 
@@ -171,6 +175,10 @@ internal sealed class DemoOptions
         }
 
         BootstrapServers ??= KafkaSettings["bootstrap.servers"];
+        if (BrokerOutage is not null && BootstrapServers is not null)
+        {
+            throw new UsageException("--broker-outage: only the embedded cluster's brokers can be taken down (leave out --bootstrap-servers and bootstrap.servers).");
+        }
     }
 
     public CrimeStreamerOptions ToStreamerOptions() => new()
@@ -183,6 +191,17 @@ internal sealed class DemoOptions
         Shard = Shard,
         Epoch = Epoch,
     };
+
+    private static (TimeSpan, TimeSpan) ParseOutage(string name, string value)
+    {
+        var parts = value.Split(':');
+        if (parts.Length != 2)
+        {
+            throw new UsageException($"{name}: '{value}' is not AT:SECONDS (e.g. 20:3: down 20 s after the replay starts, for 3 s).");
+        }
+
+        return (TimeSpan.FromSeconds(OptionValues.Int(name, parts[0], 1, 3600)), TimeSpan.FromSeconds(OptionValues.Int(name, parts[1], 1, 3600)));
+    }
 
     /// <summary>The replay speed for messages: "as fast as possible" or e.g. "345,600x".</summary>
     public string Speed => AsFastAsPossible ? "as fast as possible" : string.Create(CultureInfo.InvariantCulture, $"{Acceleration:#,0.###}x");

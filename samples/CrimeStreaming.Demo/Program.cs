@@ -187,6 +187,8 @@ async Task<int> RunAsync(StopSignal stop)
     // 4. Replay into Kafka; when done, the analysis completes on the end-of-stream markers (every partition ended); when
     //    stopped, it gets a moment to publish what was delivered, then stops too.
     var replay = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
+    var untilEpoch = options.Epoch is { } epochAt && epochAt > DateTimeOffset.UtcNow ? epochAt - DateTimeOffset.UtcNow : TimeSpan.Zero;
+    var outage = options.BrokerOutage is { } planned ? TakeBrokerDownAsync(cluster!, untilEpoch + planned.At, planned.Duration, stop.Token) : Task.CompletedTask;
     async Task DrainAsync()
     {
         var run = await replay;
@@ -227,6 +229,7 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     await drained;
+    await outage; // the broker is up again before the cluster goes
     var runSummary = await replay;
     var delivery = sink.Summary;
     var merged = results.Summary;
@@ -330,6 +333,25 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     return problems.Count == 0 && failure is null ? ConsoleApp.Success : ConsoleApp.Failure;
+}
+
+// --broker-outage: broker 2 of the embedded cluster down for a while mid-replay; brought back up even when stopped meanwhile.
+static async Task TakeBrokerDownAsync(EmbeddedKafkaCluster cluster, TimeSpan at, TimeSpan duration, CancellationToken stop)
+{
+    try
+    {
+        await Task.Delay(at, stop);
+    }
+    catch (OperationCanceledException)
+    {
+        return;
+    }
+
+    cluster.SetBrokerDown(2);
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--broker-outage: broker 2 down for {duration.TotalSeconds:0} s"));
+    await Task.WhenAny(Task.Delay(duration, stop));
+    cluster.SetBrokerUp(2);
+    Console.Error.WriteLine("--broker-outage: broker 2 up");
 }
 
 static string Reports(long count) => count == 1 ? "report" : "reports";

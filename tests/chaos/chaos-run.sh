@@ -2,7 +2,7 @@
 # Chaos run of the demo's scale-out: does a live, sharded replay analysed by a consumer group whose members crash
 # still give the exact results of one quiet process?
 #
-#   tests/chaos/chaos-run.sh [--rows N] [--short] [--acceleration X] [--no-kill] [--keep] [--help]
+#   tests/chaos/chaos-run.sh [--rows N] [--short] [--acceleration X] [--no-kill] [--no-outage] [--keep] [--help]
 #
 # 1. Builds Release binaries of CrimeStreaming.Demo, CrimeStreaming.Analyser and CrimeStreaming.Generate.
 # 2. Generates N rows (--rows, default 1,000,000; --short: 100,000) with --seed 42.
@@ -15,6 +15,8 @@
 #    - the first Analyser is killed with SIGKILL about every 15 s of the replay and started again at once (--short:
 #      once, 15 s in); no kill in the replay's last 10 s, so that the last one started has time to join.
 #      --no-kill leaves them alone: the control run, to tell what the kills change from what live sharding does.
+#    - broker 2 of the embedded cluster goes down for 3 s, 20 s into the replay (--short: 10 s in), with the demo's
+#      --broker-outage fault injection; --no-outage leaves the brokers alone.
 # 5. Checks every process still running at the end (both shards, the Analysers, the last replacement): its digest is
 #    the reference, "late for their window 0", nothing "lost to retention", exit code 0. The killed processes are
 #    listed and not judged. Prints one line per process, then a one-line verdict; exits 0 only when all agree.
@@ -24,10 +26,6 @@
 # 2 minutes) reaches the lag bound as the full run does. Work files (every process's stdout
 # and stderr) go to a temporary directory, removed at the end unless the run failed or --keep is given.
 #
-# TODO(broker-outage): the chaos run should also take one broker of the embedded cluster down for 3 s mid-run.
-#   EmbeddedKafkaCluster has the fault injection (SetBrokerDown / SetBrokerUp), but the demo exposes no way to use it
-#   from the command line, so this script does not do it yet. Add a demo option (or a signal handler) that calls them,
-#   then take broker 2 down here for 3 s about 20 s into the replay.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -36,12 +34,14 @@ short=0
 acceleration=600000
 keep=0
 no_kill=0
+no_outage=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rows) rows=${2:?--rows needs a number}; shift 2 ;;
     --short) short=1; shift ;;
     --acceleration) acceleration=${2:?--acceleration needs a number}; shift 2 ;;
     --no-kill) no_kill=1; shift ;;
+    --no-outage) no_outage=1; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -124,9 +124,13 @@ lead=$(( 20 + rows / 40000 ))
 epoch_s=$(( $(date -u +%s) + lead ))
 epoch=$(date -u -d "@$epoch_s" +%Y-%m-%dT%H:%M:%SZ)
 live=(--file "$work/crimes.csv" --seed "$seed" --officers "$officers" --acceleration "$acceleration" --epoch "$epoch")
-echo "chaos: live at ${acceleration}x from $epoch, about $span s of replay; $analysers analyser processes"
+# A broker of the embedded cluster (hosted by shard 1) down for 3 s, 20 s into the replay (--short: 10 s in).
+outage_at=20; if [[ $short == 1 ]]; then outage_at=10; fi
+outage=(--broker-outage "$outage_at:3")
+if [[ $no_outage == 1 ]]; then outage=(); fi
+echo "chaos: live at ${acceleration}x from $epoch, about $span s of replay; $analysers analyser processes${outage:+; broker 2 down for 3 s, $outage_at s in}"
 
-"$demo" "${live[@]}" --shard 1/2 > "$work/shard1.out" 2> "$work/shard1.err" &
+"$demo" "${live[@]}" --shard 1/2 "${outage[@]}" > "$work/shard1.out" 2> "$work/shard1.err" &
 shard1=$!; pids+=("$shard1")
 wait_for_line "$work/shard1.out" '^Another process joins with: ' "$shard1" 180
 read -ra join <<< "$(sed -n 's/^Another process joins with: .* -- //p' "$work/shard1.out")"
@@ -205,10 +209,13 @@ for name in "${judged[@]}"; do
   [[ $lost == 0 ]] || failures+=("$name lost $lost")
 done
 [[ ${#killed[@]} -gt 0 || $no_kill == 1 ]] || failures+=("no analyser was killed (the replay ended before the first kill)")
+if [[ $no_outage == 0 ]]; then
+  grep -q -- '--broker-outage: broker 2 up' "$work/shard1.err" || failures+=("the broker outage did not happen (the replay ended before it?)")
+fi
 echo "killed (not judged): ${killed[*]:-none}"
 
 if [[ ${#failures[@]} -eq 0 ]]; then
-  echo "chaos verdict: PASS — ${#judged[@]} processes agree with the one-process digest $reference (0 lost, 0 late, exit 0) after ${#killed[@]} SIGKILL(s)$([[ $no_kill == 1 ]] && echo " (--no-kill)"); broker outage not exercised (TODO)"
+  echo "chaos verdict: PASS — ${#judged[@]} processes agree with the one-process digest $reference (0 lost, 0 late, exit 0) after ${#killed[@]} SIGKILL(s)$([[ $no_kill == 1 ]] && echo " (--no-kill)")$([[ $no_outage == 1 ]] && echo ", no broker outage (--no-outage)" || echo " and a 3 s broker outage")"
 else
   echo "chaos verdict: FAIL — ${#failures[@]} difference(s): $(IFS=';'; echo "${failures[*]}" | sed 's/;/; /g')"
   exit 1
