@@ -34,6 +34,9 @@ public sealed class DemoOptionsTests
     [InlineData("--shard", "1/2", "--shard: 1/2 needs --seed, the same in every shard (each shard prepares the whole input and must deal it to officers exactly as the others do).")]
     [InlineData("--epoch", "2026-12-01", "--epoch: '2026-12-01' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
     [InlineData("--epoch", "tomorrow", "--epoch: 'tomorrow' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
+    [InlineData("--broker-outage", "20", "--broker-outage: '20' is not AT:SECONDS (e.g. 20:3: down 20 s after the replay starts, for 3 s).")]
+    [InlineData("--broker-outage", "20:0", "--broker-outage: '0' is not a whole number from 1 to 3,600.")]
+    [InlineData("--broker-outage", "x:3", "--broker-outage: 'x' is not a whole number from 1 to 3,600.")]
     [InlineData("-X", "novalue", "-X: 'novalue' is not key=value (e.g. -X security.protocol=SASL_SSL).")]
     public void Out_of_range_values_name_the_option_and_the_accepted_range(string option, string value, string message)
     {
@@ -48,6 +51,15 @@ public sealed class DemoOptionsTests
     [InlineData("3600.5", 3600.5)]
     public void Accelerations_in_range_are_accepted(string value, double expected) =>
         DemoOptions.Parse(["--acceleration", value]).Acceleration.Should().Be(expected);
+
+    [Fact]
+    public void A_broker_outage_is_parsed_and_refused_on_a_real_cluster()
+    {
+        DemoOptions.Parse(["--broker-outage", "20:3"]).BrokerOutage.Should().Be((TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3)));
+        DemoOptions.Parse([]).BrokerOutage.Should().BeNull();
+        ((Action)(() => DemoOptions.Parse(["--broker-outage", "20:3", "--bootstrap-servers", "kafka:9092"]))).Should().Throw<UsageException>()
+            .WithMessage("--broker-outage: only the embedded cluster's brokers can be taken down (leave out --bootstrap-servers and bootstrap.servers).");
+    }
 
     [Fact]
     public void Shards_need_enough_officers_and_an_epoch_needs_real_time()

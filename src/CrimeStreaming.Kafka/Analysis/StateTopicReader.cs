@@ -27,7 +27,10 @@ internal sealed class StateTopicReader : IDisposable
     private readonly long[] _next;
     private readonly long[] _start;
     private readonly long[] _low;
+    private readonly long[] _judgedFrom; // per partition: offsets in [from, to) were judged (a rewind reads them again)
+    private readonly long[] _judgedTo;
     private long _foreign;
+    private long _read;
 
     public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger)
     {
@@ -37,6 +40,8 @@ internal sealed class StateTopicReader : IDisposable
         _next = new long[partitions];
         _start = new long[partitions];
         _low = new long[partitions];
+        _judgedFrom = new long[partitions];
+        _judgedTo = new long[partitions];
         _consumer = new ConsumerBuilder<byte[], byte[]>(options.Apply(new ConsumerConfig
         {
             GroupId = options.GroupId + "-state",
@@ -55,6 +60,8 @@ internal sealed class StateTopicReader : IDisposable
             _low[p] = w.Low.Value;
             _start[p] = Math.Max(w.Low.Value, w.High.Value - TailLength);
             _next[p] = _start[p];
+            _judgedFrom[p] = _start[p];
+            _judgedTo[p] = _start[p];
             assignment.Add(new TopicPartitionOffset(topic, p, _start[p]));
         }
 
@@ -64,8 +71,11 @@ internal sealed class StateTopicReader : IDisposable
     /// <summary>The settings the group published (the newest seen); <see langword="null"/> when none was.</summary>
     public AnalysisSettings? GroupSettings { get; private set; }
 
-    /// <summary>Messages on the state topic that were not state of this format, skipped.</summary>
+    /// <summary>Messages on the state topic that were not state of this format, skipped (each counted once).</summary>
     public long ForeignMessages => _foreign;
+
+    /// <summary>Messages read so far, valid or not: what restoring cost.</summary>
+    public long MessagesRead => _read;
 
     /// <summary>Whether every partition's latest state has ended and holds no partial still to publish.</summary>
     public bool IsComplete => _latest.All(r => r?.Snapshot is { IsEnded: true } && r.Unpublished.Count == 0);
@@ -154,10 +164,18 @@ internal sealed class StateTopicReader : IDisposable
         }
 
         var p = result.Partition.Value;
+        _read++;
         _next[p] = Math.Max(_next[p], result.Offset.Value + 1);
+        var firstTime = result.Offset.Value < _judgedFrom[p] || result.Offset.Value >= _judgedTo[p];
+        _judgedTo[p] = Math.Max(_judgedTo[p], result.Offset.Value + 1);
         var record = StateRecordCodec.Decode(result.Message, out var reason);
         if (record is null || (record.Snapshot is { } s && s.Partition != p))
         {
+            if (!firstTime)
+            {
+                return true; // read again after a rewind: counted and logged the first time
+            }
+
             _foreign++;
             _logger.LogWarning("Skipped state message {Partition}@{Offset}: {Reason}", p, result.Offset.Value, reason ?? "the state of another partition");
             return true;
