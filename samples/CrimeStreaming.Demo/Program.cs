@@ -186,7 +186,21 @@ async Task<int> RunAsync(StopSignal stop)
 
     // 4. Replay into Kafka; when done, the analysis completes on the end-of-stream markers (every partition ended); when
     //    stopped, it gets a moment to publish what was delivered, then stops too.
-    var replay = streamer.ReplayAsync(prepared, clock, sink, stop.Token);
+    // Should this process's analysis fail (every instance, or the results reader), nothing here would open the lag bound
+    // or judge the results any more: the replay stops, and the summary says why.
+    using var replayStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    _ = Task.WhenAny(analysing, reading).ContinueWith(
+        _ =>
+        {
+            if (analysing.IsFaulted || reading.IsFaulted)
+            {
+                replayStop.Cancel();
+            }
+        },
+        CancellationToken.None,
+        TaskContinuationOptions.ExecuteSynchronously,
+        TaskScheduler.Default);
+    var replay = streamer.ReplayAsync(prepared, clock, sink, replayStop.Token);
     var untilEpoch = options.Epoch is { } epochAt && epochAt > DateTimeOffset.UtcNow ? epochAt - DateTimeOffset.UtcNow : TimeSpan.Zero;
     var outage = options.BrokerOutage is { } planned ? TakeBrokerDownAsync(cluster!, untilEpoch + planned.At, planned.Duration, stop.Token) : Task.CompletedTask;
     async Task DrainAsync()
@@ -235,7 +249,8 @@ async Task<int> RunAsync(StopSignal stop)
     var merged = results.Summary;
 
     Console.WriteLine();
-    Console.WriteLine(runSummary.Cancelled ? $"Summary (stopped by {stop.Reason})" : "Summary");
+    var interrupted = runSummary.Cancelled && stop.Token.IsCancellationRequested;
+    Console.WriteLine(interrupted ? $"Summary (stopped by {stop.Reason})" : runSummary.Cancelled ? "Summary (the replay stopped: the analysis failed)" : "Summary");
     Console.Write(runSummary);
     Console.WriteLine($"kafka: {delivery}");
     for (var i = 0; i < analysers.Count; i++)
@@ -327,7 +342,7 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     Console.WriteLine($"results sha256: {merged.Digest}");
-    if (runSummary.Cancelled)
+    if (interrupted)
     {
         return ConsoleApp.Interrupted;
     }

@@ -18,6 +18,9 @@ internal sealed class LogStartGuard(ILogger logger, Action<LostMessages> onLost)
     private readonly Dictionary<int, long> _next = [];
     private long _lost;
 
+    /// <summary>How long a broker outage may keep the committed offsets of newly assigned partitions from being read.</summary>
+    public TimeSpan CommittedPatience { get; init; } = TimeSpan.FromSeconds(30);
+
     public long Lost => Interlocked.Read(ref _lost);
 
     /// <summary>
@@ -26,7 +29,9 @@ internal sealed class LogStartGuard(ILogger logger, Action<LostMessages> onLost)
     /// </summary>
     public IEnumerable<TopicPartitionOffset> Assigned<TKey, TValue>(IConsumer<TKey, TValue> consumer, IReadOnlyCollection<TopicPartition> partitions)
     {
-        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10));
+        // Called as partitions are assigned, maybe during a broker outage: a transient error is asked again (the committed
+        // offsets are what keeps a take-over from reading the partition from its start).
+        var committed = KafkaRetry.Run(() => consumer.Committed(partitions, TimeSpan.FromSeconds(10)), "Reading the group's committed offsets", CommittedPatience, logger);
         foreach (var c in committed)
         {
             if (c.Offset.IsSpecial)

@@ -12,14 +12,16 @@ internal static class AnalysisTopics
         using var admin = new AdminClientBuilder(options.Apply(new AdminClientConfig()))
             .SetLogHandler((_, m) => KafkaLog.Message(logger, m))
             .Build();
-        var input = TopicMetadata.Describe(admin, options.Topic, TimeSpan.FromSeconds(10));
-        var results = TopicMetadata.Describe(admin, options.ResultsTopic, TimeSpan.FromSeconds(10));
+        TopicDescription Describe(string topic) =>
+            KafkaRetry.Run(() => TopicMetadata.Describe(admin, topic, TimeSpan.FromSeconds(10)), $"Describing topic {topic}", options.UnreachableTimeout, logger);
+        var input = Describe(options.Topic);
+        var results = Describe(options.ResultsTopic);
         if (results.Partitions.Count != 1)
         {
             throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"results topic {options.ResultsTopic} has {results.Partitions.Count} partitions; it needs exactly 1 (its order puts each partition's progress after its partials)"));
         }
 
-        var state = TopicMetadata.Describe(admin, options.StateTopicName, TimeSpan.FromSeconds(10));
+        var state = Describe(options.StateTopicName);
         if (state.Partitions.Count != input.Partitions.Count)
         {
             throw new KafkaException(new Error(ErrorCode.InvalidPartitions, $"state topic {options.StateTopicName} has {state.Partitions.Count} partitions; it needs one per partition of {options.Topic} ({input.Partitions.Count})"));

@@ -30,6 +30,12 @@ public sealed record KafkaAnalysisSummary
     /// <summary>Partition states written to the state topic.</summary>
     public long StateMessages { get; init; }
 
+    /// <summary>The largest state message written, in bytes before compression (it grows with the open panes: the allowed disorder).</summary>
+    public long LargestStateBytes { get; init; }
+
+    /// <summary>How often reading stopped because too many closed partials waited for the results topic to confirm them.</summary>
+    public long Throttled { get; init; }
+
     /// <summary>Partitions this instance was given.</summary>
     public long Assigned { get; init; }
 
@@ -51,6 +57,6 @@ public sealed record KafkaAnalysisSummary
     /// <inheritdoc/>
     public override string ToString() =>
         $"read {Read:N0}: {Reports:N0} reports, {Late:N0} late, {Invalid:N0} invalid, {EndMarkers:N0} end markers, {Lost:N0} lost to retention; " +
-        $"published {Partials:N0} partials in {ResultsMessages:N0} messages, {StateMessages:N0} states; partitions assigned {Assigned:N0}, restored {Restored:N0}, recomputed {Recomputed:N0}, revoked {Revoked:N0}" +
+        $"published {Partials:N0} partials in {ResultsMessages:N0} messages, {StateMessages:N0} states (largest {LargestStateBytes / 1024.0:N0} KiB){(Throttled > 0 ? $", reading paused {Throttled:N0} times for confirmations" : "")}; partitions assigned {Assigned:N0}, restored {Restored:N0}, recomputed {Recomputed:N0}, revoked {Revoked:N0}" +
         (ForeignStateMessages > 0 ? $"; {ForeignStateMessages:N0} foreign state messages skipped" : "");
 }

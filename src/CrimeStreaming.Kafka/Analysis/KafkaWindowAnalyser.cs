@@ -33,6 +33,15 @@ public sealed class KafkaWindowAnalyser
 {
     private const int PartialsPerMessage = 400; // keeps a results message far below the default 1 MB limit
     private const int FlushEvery = 500; // input messages: publish (and so release the replay's lag bound) at least this often
+
+    // Closed partials not yet confirmed by the results topic ride along in every state: beyond this many (a broker
+    // outage, a slow topic) reading pauses until confirmations catch up, so that states stay small and the replay,
+    // bound by this group's lag, waits with the analysis instead of running ahead of what can be checkpointed.
+    private const int MaxUnconfirmedPartials = 2_000;
+
+    // States grow with the open panes (the allowed disorder over the pane length): a few MB before compression is
+    // possible with weeks of disorder, while LZ4 keeps the batches a broker sees far below its 1 MB default.
+    private const int MaxMessageBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5);
 
     private readonly KafkaWindowAnalyserOptions _options;
@@ -56,6 +65,10 @@ public sealed class KafkaWindowAnalyser
     private long _recomputed;
     private long _revoked;
     private long _foreignState;
+    private long _largestState;
+    private long _throttled;
+    private int _unconfirmed;
+    private bool _readingPaused;
     private int _ownedCount;
     private int _readSinceFlush;
     private bool _commitDue;
@@ -76,7 +89,7 @@ public sealed class KafkaWindowAnalyser
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         InstanceId = Guid.NewGuid().ToString("N")[..12];
-        _guard = new LogStartGuard(_logger, RaiseLost);
+        _guard = new LogStartGuard(_logger, RaiseLost) { CommittedPatience = options.UnreachableTimeout };
     }
 
     /// <summary>
@@ -124,6 +137,8 @@ public sealed class KafkaWindowAnalyser
         Recomputed = Interlocked.Read(ref _recomputed),
         Revoked = Interlocked.Read(ref _revoked),
         ForeignStateMessages = Interlocked.Read(ref _foreignState),
+        LargestStateBytes = Interlocked.Read(ref _largestState),
+        Throttled = Interlocked.Read(ref _throttled),
         Lost = _guard.Lost,
     };
 
@@ -183,6 +198,7 @@ public sealed class KafkaWindowAnalyser
             EnableIdempotence = true,
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
+            MessageMaxBytes = MaxMessageBytes,
         }))
             .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
             .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "results producer", e))
@@ -262,6 +278,7 @@ public sealed class KafkaWindowAnalyser
                 }
 
                 Confirm(consumer);
+                Throttle(consumer);
                 if (_commitDue && _time.GetElapsedTime(lastCommit) >= MinCommitSpacing)
                 {
                     // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
@@ -402,6 +419,7 @@ public sealed class KafkaWindowAnalyser
         {
             _pending.AddRange(closed);
             owned.Unpublished.AddRange(closed);
+            _unconfirmed += closed.Count;
         }
     }
 
@@ -455,6 +473,7 @@ public sealed class KafkaWindowAnalyser
             return [];
         }
 
+        _readingPaused = false; // a new assignment reads; the loop pauses it again if confirmations are still behind
         foreach (var p in partitions)
         {
             if (p.Partition.Value >= partitionCount)
@@ -489,6 +508,7 @@ public sealed class KafkaWindowAnalyser
                 // What the previous owner closed without seeing it confirmed goes out again (a duplicate at worst).
                 owned.Unpublished.AddRange(record.Unpublished);
                 _pending.AddRange(record.Unpublished);
+                _unconfirmed += record.Unpublished.Count;
                 if (snapshot.NextOffset >= 0)
                 {
                     // The previous owner may have crashed (or seen its commit refused in a rebalance) after writing this
@@ -542,8 +562,9 @@ public sealed class KafkaWindowAnalyser
         _guard.Revoked(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, Offset.Unset)));
         foreach (var p in partitions)
         {
-            if (_owned.Remove(p))
+            if (_owned.Remove(p, out var gone))
             {
+                _unconfirmed -= gone.Unpublished.Count;
                 Interlocked.Increment(ref _revoked);
             }
         }
@@ -629,6 +650,11 @@ public sealed class KafkaWindowAnalyser
 
             var snapshot = owned.Aggregator.Snapshot();
             var message = StateRecordCodec.Encode(new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray()));
+            if (message.Value.Length > Interlocked.Read(ref _largestState))
+            {
+                Interlocked.Exchange(ref _largestState, message.Value.Length);
+            }
+
             producer.Produce(new TopicPartition(_options.StateTopicName, p), message, d => OnDelivered(d, new Delivered(p, snapshot.NextOffset, [])));
             Interlocked.Increment(ref _states);
             owned.StateDirty = false;
@@ -660,8 +686,10 @@ public sealed class KafkaWindowAnalyser
                     if (_owned.TryGetValue(group.Key, out var owned))
                     {
                         var confirmed = group.ToHashSet(ReferenceEqualityComparer.Instance);
-                        if (owned.Unpublished.RemoveAll(confirmed.Contains) > 0)
+                        var removed = owned.Unpublished.RemoveAll(confirmed.Contains);
+                        if (removed > 0)
                         {
+                            _unconfirmed -= removed;
                             owned.StateDirty = true; // the next state no longer carries them
                         }
                     }
@@ -681,6 +709,30 @@ public sealed class KafkaWindowAnalyser
                 }
             }
         }
+    }
+
+    /// <summary>Pauses reading while too many closed partials wait for confirmation; resumes once half of them are confirmed.</summary>
+    private void Throttle(IConsumer<Ignore, byte[]> consumer)
+    {
+        var pause = _readingPaused ? _unconfirmed > MaxUnconfirmedPartials / 2 : _unconfirmed > MaxUnconfirmedPartials;
+        if (pause == _readingPaused)
+        {
+            return;
+        }
+
+        var assignment = consumer.Assignment;
+        if (pause)
+        {
+            consumer.Pause(assignment);
+            Interlocked.Increment(ref _throttled);
+            _logger.LogInformation("{Count} closed partials await confirmation: reading paused", _unconfirmed);
+        }
+        else
+        {
+            consumer.Resume(assignment);
+        }
+
+        _readingPaused = pause;
     }
 
     private void CommitStored(IConsumer<Ignore, byte[]> consumer)

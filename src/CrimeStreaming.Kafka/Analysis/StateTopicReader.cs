@@ -31,9 +31,11 @@ internal sealed class StateTopicReader : IDisposable
     private readonly long[] _judgedTo;
     private long _foreign;
     private long _read;
+    private readonly TimeSpan _patience;
 
     public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger)
     {
+        _patience = options.UnreachableTimeout;
         _topic = topic;
         _logger = logger;
         _latest = new StateRecord?[partitions];
@@ -56,7 +58,7 @@ internal sealed class StateTopicReader : IDisposable
         var assignment = new List<TopicPartitionOffset>();
         for (var p = 0; p < partitions; p++)
         {
-            var w = _consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10));
+            var w = Watermarks(p);
             _low[p] = w.Low.Value;
             _start[p] = Math.Max(w.Low.Value, w.High.Value - TailLength);
             _next[p] = _start[p];
@@ -87,7 +89,7 @@ internal sealed class StateTopicReader : IDisposable
     public bool CatchUp(IEnumerable<int> partitions, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var targets = partitions.ToDictionary(p => p, p => _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        var targets = partitions.ToDictionary(p => p, p => Watermarks(p, cancellationToken).High.Value);
         while (true)
         {
             var behind = targets.Where(t => _next[t.Key] < t.Value).ToList();
@@ -144,6 +146,9 @@ internal sealed class StateTopicReader : IDisposable
         _consumer.Close();
         _consumer.Dispose();
     }
+
+    private WatermarkOffsets Watermarks(int partition, CancellationToken cancellationToken = default) =>
+        KafkaRetry.Run(() => _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), TimeSpan.FromSeconds(10)), $"Reading the offsets of {_topic} partition {partition}", _patience, _logger, cancellationToken);
 
     private bool Read(TimeSpan timeout)
     {
