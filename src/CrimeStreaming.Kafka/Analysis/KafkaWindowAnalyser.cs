@@ -37,7 +37,7 @@ public sealed class KafkaWindowAnalyser
     // Closed partials not yet confirmed by the results topic ride along in every state: beyond this many (a broker
     // outage, a slow topic) reading pauses until confirmations catch up, so that states stay small and the replay,
     // bound by this group's lag, waits with the analysis instead of running ahead of what can be checkpointed.
-    private const int MaxUnconfirmedPartials = 2_000;
+    private const int MaxUnconfirmedPartials = 1_000;
 
     // States grow with the open panes (the allowed disorder over the pane length): a few MB before compression is
     // possible with weeks of disorder, while LZ4 keeps the batches a broker sees far below its 1 MB default.
