@@ -110,9 +110,8 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
         var guard = new LogStartGuard(_logger, lost => RaiseLost(lost));
         var offsets = new ProcessedOffsets(_options.Topic, _logger);
         Volatile.Write(ref _guard, guard);
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
-            .SetErrorHandler((_, e) => KafkaLog.Error(_logger, "consumer", e))
+        ConsumerRuntime<Ignore>? runtime = null;
+        using var scope = runtime = new ConsumerRuntime<Ignore>(config, "consumer", _logger, outage: null, builder => builder
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 foreach (var p in partitions)
@@ -126,7 +125,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 offsets.Store(c);
-                CommitStored(c);
+                runtime!.Commit();
                 guard.Revoked(partitions);
                 foreach (var p in partitions)
                 {
@@ -134,8 +133,8 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                     atEnd.Remove(p.TopicPartition);
                     ends.Forget(p.Partition.Value);
                 }
-            })
-            .Build();
+            }));
+        var consumer = runtime.Consumer;
         consumer.Subscribe(_options.Topic);
         long processed = 0;
         var idle = System.Diagnostics.Stopwatch.StartNew();
@@ -163,18 +162,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
                     break;
                 }
 
-                ConsumeResult<Ignore, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    // E.g. the topic does not exist yet or a partition's leader is unavailable: librdkafka recovers.
-                    _logger.LogWarning("Consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
-                    continue;
-                }
-
+                var result = runtime.Poll(TimeSpan.FromMilliseconds(100));
                 if (result is null)
                 {
                     offsets.StoreIfDue(consumer);
@@ -257,8 +245,8 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
         finally
         {
             offsets.Store(consumer);
-            CommitStored(consumer);
-            consumer.Close();
+            runtime.Commit();
+            runtime.Close();
         }
     }
 
@@ -278,21 +266,5 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
     private void RaiseLost(LostMessages lost)
     {
         MessagesLost?.Invoke(lost);
-    }
-
-    private void CommitStored(IConsumer<Ignore, byte[]> consumer)
-    {
-        try
-        {
-            consumer.Commit();
-        }
-        catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_NoOffset)
-        {
-            // Nothing stored since the last commit.
-        }
-        catch (KafkaException e)
-        {
-            _logger.LogWarning("Commit failed: {Code} {Reason}", e.Error.Code, e.Error.Reason);
-        }
     }
 }

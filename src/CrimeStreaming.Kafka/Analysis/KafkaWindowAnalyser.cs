@@ -69,6 +69,7 @@ public sealed class KafkaWindowAnalyser
     private long _throttled;
     private int _unconfirmed;
     private bool _readingPaused;
+    private ConsumerRuntime<Ignore>? _runtime; // the consumer of the current run (an instance runs once)
     private int _ownedCount;
     private int _readSinceFlush;
     private bool _commitDue;
@@ -190,7 +191,7 @@ public sealed class KafkaWindowAnalyser
     private void Run(CancellationToken cancellationToken)
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
-        var outage = new BrokerOutage(_options, _time);
+        var outage = new BrokerOutage(_options.BootstrapServers, _options.UnreachableTimeout, _time);
         using var state = new StateTopicReader(_options, _options.StateTopicName, partitionCount, _logger);
         using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
         {
@@ -217,17 +218,12 @@ public sealed class KafkaWindowAnalyser
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 3),
         });
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
-            .SetErrorHandler((_, e) =>
-            {
-                outage.OnError(e);
-                KafkaLog.Error(_logger, "analysis consumer", e);
-            })
+        using var runtime = new ConsumerRuntime<Ignore>(config, "analysis consumer", _logger, outage, builder => builder
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, state, cancellationToken))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
-            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false))
-            .Build();
+            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false)));
+        _runtime = runtime;
+        var consumer = runtime.Consumer;
         consumer.Subscribe(_options.Topic);
         var closed = new List<PanePartial>();
         var lastFlush = _time.GetTimestamp();
@@ -237,26 +233,7 @@ public sealed class KafkaWindowAnalyser
         {
             while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && complete))
             {
-                ConsumeResult<Ignore, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(50));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    _logger.LogWarning("Analysis consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
-                    continue;
-                }
-
-                if (result is null)
-                {
-                    outage.Check(consumer);
-                }
-                else
-                {
-                    outage.OnAlive();
-                }
-
+                var result = runtime.Poll(TimeSpan.FromMilliseconds(50));
                 if (result is not null && _owned.TryGetValue(result.Partition.Value, out var owned))
                 {
                     if (result.IsPartitionEOF)
@@ -283,7 +260,7 @@ public sealed class KafkaWindowAnalyser
                 {
                     // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
                     _commitDue = false;
-                    CommitStored(consumer);
+                    _runtime!.Commit();
                     lastCommit = _time.GetTimestamp();
                 }
 
@@ -310,7 +287,7 @@ public sealed class KafkaWindowAnalyser
                 _logger.LogError("Could not publish this instance's last results: {Reason}", e.Error.Reason);
             }
 
-            consumer.Close();
+            runtime.Close();
         }
     }
 
@@ -606,7 +583,7 @@ public sealed class KafkaWindowAnalyser
         if (wait && !_crashed)
         {
             _commitDue = false;
-            CommitStored(consumer);
+            _runtime!.Commit();
         }
     }
 
@@ -733,23 +710,6 @@ public sealed class KafkaWindowAnalyser
         }
 
         _readingPaused = pause;
-    }
-
-    private void CommitStored(IConsumer<Ignore, byte[]> consumer)
-    {
-        try
-        {
-            consumer.Commit();
-        }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            // nothing stored since the last commit
-        }
-        catch (KafkaException e)
-        {
-            // A commit that failed only means a successor reads from an older offset: the state says where to go on.
-            _logger.LogWarning("Commit failed: {Reason}", e.Error.Reason);
-        }
     }
 
     /// <summary>A delivered message: partials of the results topic, or the state of <see cref="Partition"/> up to <see cref="NextOffset"/>.</summary>

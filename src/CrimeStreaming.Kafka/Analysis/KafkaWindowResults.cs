@@ -120,7 +120,7 @@ public sealed class KafkaWindowResults : IDisposable
             _merger ??= new GlobalWindowMerger(partitions, _options.WindowHours, _options.Top);
         }
 
-        var outage = new BrokerOutage(_options, TimeProvider.System);
+        var outage = new BrokerOutage(_options.BootstrapServers, _options.UnreachableTimeout, TimeProvider.System);
         var config = _options.Apply(new ConsumerConfig
         {
             GroupId = _options.GroupId + "-results",
@@ -129,14 +129,8 @@ public sealed class KafkaWindowResults : IDisposable
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         });
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
-            .SetLogHandler((_, m) => KafkaLog.Message(_logger, m))
-            .SetErrorHandler((_, e) =>
-            {
-                outage.OnError(e);
-                KafkaLog.Error(_logger, "results reader", e);
-            })
-            .Build();
+        using var runtime = new ConsumerRuntime<byte[]>(config, "results reader", _logger, outage);
+        var consumer = runtime.Consumer;
         consumer.Assign(new TopicPartitionOffset(_options.ResultsTopic, 0, Offset.Beginning));
         _guard.Expect(0, 0); // every result counts: a log that no longer starts at 0 lost some (counted at the first read)
         var emitted = new List<GlobalWindowResult>();
@@ -144,24 +138,12 @@ public sealed class KafkaWindowResults : IDisposable
         {
             while (!cancellationToken.IsCancellationRequested && !(stopWhenComplete && IsComplete))
             {
-                ConsumeResult<byte[], byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    _logger.LogWarning("Results consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
-                    continue;
-                }
-
+                var result = runtime.Poll(TimeSpan.FromMilliseconds(100));
                 if (result?.Message is null)
                 {
-                    outage.Check(consumer);
                     continue;
                 }
 
-                outage.OnAlive();
                 _guard.Read(consumer, result.TopicPartition, result.Offset.Value);
                 Interlocked.Increment(ref _messages);
                 var batch = WindowResultsCodec.Decode(result.Message, out var reason);
@@ -195,7 +177,7 @@ public sealed class KafkaWindowResults : IDisposable
         }
         finally
         {
-            consumer.Close();
+            runtime.Close();
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class StateTopicReader : IDisposable
 
     private readonly string _topic;
     private readonly ILogger _logger;
+    private readonly ConsumerRuntime<byte[]> _runtime;
     private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly StateRecord?[] _latest;
     private readonly long[] _next;
@@ -44,17 +45,18 @@ internal sealed class StateTopicReader : IDisposable
         _low = new long[partitions];
         _judgedFrom = new long[partitions];
         _judgedTo = new long[partitions];
-        _consumer = new ConsumerBuilder<byte[], byte[]>(options.Apply(new ConsumerConfig
-        {
-            GroupId = options.GroupId + "-state",
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            FetchWaitMaxMs = 10,
-        }))
-            .SetLogHandler((_, m) => KafkaLog.Message(logger, m))
-            .SetErrorHandler((_, e) => KafkaLog.Error(logger, "state reader", e))
-            .Build();
+        _runtime = new ConsumerRuntime<byte[]>(
+            options.Apply(new ConsumerConfig
+            {
+                GroupId = options.GroupId + "-state",
+                EnableAutoCommit = false,
+                EnableAutoOffsetStore = false,
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                FetchWaitMaxMs = 10,
+            }),
+            "state reader",
+            logger);
+        _consumer = _runtime.Consumer;
         var assignment = new List<TopicPartitionOffset>();
         for (var p = 0; p < partitions; p++)
         {
@@ -141,28 +143,14 @@ internal sealed class StateTopicReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _consumer.Close();
-        _consumer.Dispose();
-    }
+    public void Dispose() => _runtime.Dispose();
 
     private WatermarkOffsets Watermarks(int partition, CancellationToken cancellationToken = default) =>
         KafkaRetry.Run(() => _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), TimeSpan.FromSeconds(10)), $"Reading the offsets of {_topic} partition {partition}", _patience, _logger, cancellationToken);
 
     private bool Read(TimeSpan timeout)
     {
-        ConsumeResult<byte[], byte[]>? result;
-        try
-        {
-            result = _consumer.Consume(timeout);
-        }
-        catch (ConsumeException e) when (!e.Error.IsFatal)
-        {
-            _logger.LogWarning("State consume error {Code}: {Reason}", e.Error.Code, e.Error.Reason);
-            return false;
-        }
-
+        var result = _runtime.Poll(timeout);
         if (result?.Message is null)
         {
             return false;

@@ -62,7 +62,13 @@ public class ScaleOutTests
                 }
                 else if (n == 1200)
                 {
+                    // The replay waits here until the newcomer holds partitions: it joins mid-stream however busy the
+                    // machine is (else the others might finish the stream before the group lets it in).
                     running.Add(late.RunAsync(timeout.Token));
+                    while (late.OwnedPartitions == 0 && !timeout.IsCancellationRequested)
+                    {
+                        Thread.Sleep(20);
+                    }
                 }
             });
         }

@@ -1,12 +1,12 @@
 using Confluent.Kafka;
 
-namespace CrimeStreaming.Kafka.Analysis;
+namespace CrimeStreaming.Kafka;
 
 /// <summary>
 /// Turns "all brokers down" into a failure after a while, instead of a client that retries for ever: librdkafka reports
 /// the outage once, and keeps reconnecting in silence.
 /// </summary>
-internal sealed class BrokerOutage(KafkaWindowAnalyserOptions options, TimeProvider time)
+internal sealed class BrokerOutage(string? bootstrapServers, TimeSpan unreachableTimeout, TimeProvider time)
 {
     private long _since = -1;
 
@@ -24,7 +24,7 @@ internal sealed class BrokerOutage(KafkaWindowAnalyserOptions options, TimeProvi
     public void Check(IClient client)
     {
         var since = Interlocked.Read(ref _since);
-        if (since < 0 || time.GetElapsedTime(since) < options.UnreachableTimeout)
+        if (since < 0 || time.GetElapsedTime(since) < unreachableTimeout)
         {
             return;
         }
@@ -37,7 +37,7 @@ internal sealed class BrokerOutage(KafkaWindowAnalyserOptions options, TimeProvi
         }
         catch (KafkaException)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_AllBrokersDown, $"no broker of {options.BootstrapServers} has answered for {options.UnreachableTimeout.TotalSeconds:N0} s"));
+            throw new KafkaException(new Error(ErrorCode.Local_AllBrokersDown, $"no broker of {bootstrapServers} has answered for {unreachableTimeout.TotalSeconds:N0} s"));
         }
     }
 }
