@@ -138,6 +138,9 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         CultureInfo.InvariantCulture,
         $"{s.End:yyyy-MM-dd HH:mm} hour: {s.Total} crimes, {s.Near} near USC; types: {string.Join("; ", s.TopCrimeTypes.Select(k => $"{k.Key} {k.Count}"))}; areas: {string.Join(", ", s.TopAreas.Select(k => $"{k.Key} {k.Count}"))}");
 
+    /// <summary>The live view's keys, when it reads them: the dashboard shows the clock's state and what the keys do.</summary>
+    public ReplayKeys? Keys { get; set; }
+
     public IRenderable Render() => Render(Math.Max(60, AnsiConsole.Profile.Width));
 
     /// <summary>The dashboard for a terminal <paramref name="width"/> columns wide: 22 lines, no line wider than that.</summary>
@@ -163,7 +166,8 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             Fit("LAPD → Kafka: " + topicLine, width, bold: 12),
             Fit($"{time} {bar} {counts}", width),
             Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width),
-            Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width));
+            Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width),
+            Keys is { } keys ? Fit($"clock: {keys.State} · {ReplayKeys.Help}", width) : Text.Empty);
 
         // Four columns: label 9 wide, three equal value columns; 13 characters go to borders and padding.
         var valueWidth = Math.Max(10, (width - 13 - 9) / 3);

@@ -142,6 +142,11 @@ async Task<int> RunAsync(StopSignal stop)
         AllowedDisorder = disorder,
     };
     var dashboard = new Dashboard(prepared, clock, sink, topicLine);
+
+    // The live view's keys (space, +, -, f, q) steer the replay's clock; only from a terminal, and only a real-time replay.
+    dashboard.Keys = live && !Console.IsInputRedirected && clock is AcceleratedClock steered
+        ? new ReplayKeys(steered, stop, DemoOptions.MinAcceleration, DemoOptions.MaxAcceleration)
+        : null;
     var charts = options.Chart is null ? null : new CrimeCharts();
     using var results = new KafkaWindowResults(analysis, kafkaLogger);
     results.WindowEmitted += w =>
@@ -230,6 +235,8 @@ async Task<int> RunAsync(StopSignal stop)
     var drained = DrainAsync();
     if (live)
     {
+        using var stopKeys = new CancellationTokenSource();
+        var keys = dashboard.Keys?.RunAsync(stopKeys.Token) ?? Task.CompletedTask;
         await AnsiConsole.Live(dashboard.Render()).StartAsync(async ctx =>
         {
             while (!drained.IsCompleted)
@@ -240,6 +247,9 @@ async Task<int> RunAsync(StopSignal stop)
 
             ctx.UpdateTarget(dashboard.Render());
         });
+
+        await stopKeys.CancelAsync();
+        await keys.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     await drained;

@@ -39,6 +39,15 @@ internal sealed class StopSignal : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Stops as the first signal does (e.g. the dashboard's <c>q</c> key), once; <paramref name="reason"/> names it.</summary>
+    public void Request(string reason)
+    {
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            Stop(reason);
+        }
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         if (Interlocked.Increment(ref _signals) > 1)
@@ -47,7 +56,12 @@ internal sealed class StopSignal : IDisposable
         }
 
         context.Cancel = true;
-        Reason = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl+C";
+        Stop(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl+C");
+    }
+
+    private void Stop(string reason)
+    {
+        Reason = reason;
         Console.Error.WriteLine($"stopping ({Reason}): {_stopping}; press Ctrl+C again to quit at once.");
         _stop.Cancel();
     }
