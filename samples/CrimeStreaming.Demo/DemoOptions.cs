@@ -33,7 +33,8 @@ internal sealed class DemoOptions
         CliOption<DemoOptions>.WithValue("-X", "KEY=VALUE", "a Kafka client setting (librdkafka name) for the\nproducer, consumer and admin client, e.g.\n-X security.protocol=SASL_SSL. Repeatable;\noverrides --kafka-config. Secret values (keys with\npassword, secret, key, token, jaas) print as ***.", (o, _, v) => o._kafkaSettingArgs.Add(v)),
         CliOption<DemoOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file\n(key=value lines); its bootstrap.servers is used\nwhen --bootstrap-servers is absent.", (o, _, v) => o.KafkaConfigFile = v),
         CliOption<DemoOptions>.WithValue("--kafka-timeout", "SECONDS", "how long a real cluster may take to answer before\nthe demo gives up, 1 to 300. Default: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
-        CliOption<DemoOptions>.WithValue("--broker-outage", "AT:SECONDS", "fault injection (resilience tests): broker 2 of\nthe embedded cluster goes down AT seconds into the\nreplay (after --epoch, if given) and comes back\nSECONDS later, each 1 to 3,600.", (o, n, v) => o.BrokerOutage = ParseOutage(n, v)),
+        CliOption<DemoOptions>.WithValue("--results-out", "FILE", "write every global window result as it is emitted:\nFILE.jsonl (a JSON object a line) or FILE.csv.", (o, _, v) => o.ResultsOut = v),
+        CliOption<DemoOptions>.WithValue("--broker-outage", "AT:SECS", "fault injection (resilience tests): broker 2 of\nthe embedded cluster goes down AT seconds into the\nreplay (after --epoch, if given) and comes back\nSECS seconds later, each 1 to 3,600.", (o, n, v) => o.BrokerOutage = ParseOutage(n, v)),
         CliOption<DemoOptions>.WithValue("--chart", "PATH", "write two PNG charts: PATH, crimes per day stacked\nby crime type, and PATH-map (out.png: out-map.png),\na map of the reports and of the near-USC area.", (o, _, v) => o.Chart = v),
         CliOption<DemoOptions>.Flag("--verbose", "log library and librdkafka messages; stack traces\non errors.", o => o.Verbose = true),
         CliOption<DemoOptions>.Flag("--help", "this text.", o => o.Help = true, "-h", "-?"),
@@ -110,6 +111,9 @@ internal sealed class DemoOptions
 
     public string? Chart { get; private set; }
 
+    /// <summary><c>--results-out</c>: where every global window result is written (.jsonl or .csv).</summary>
+    public string? ResultsOut { get; private set; }
+
     /// <summary><c>--broker-outage</c>: when (after the replay starts) broker 2 of the embedded cluster goes down, and for how long.</summary>
     public (TimeSpan At, TimeSpan Duration)? BrokerOutage { get; private set; }
 
@@ -143,6 +147,16 @@ internal sealed class DemoOptions
         {
             PathChecks.OutputFile("--chart", Chart);
             PathChecks.OutputFile("--chart", MapChart!);
+        }
+
+        if (ResultsOut is not null)
+        {
+            if (ResultsFile.IsCsv(ResultsOut) is null)
+            {
+                throw new UsageException($"--results-out: '{ResultsOut}' must end in .jsonl (a JSON object a line) or .csv.");
+            }
+
+            PathChecks.OutputFile("--results-out", ResultsOut);
         }
 
         KafkaNames.Check(Topic, ResultsTopic, Group);
@@ -197,7 +211,7 @@ internal sealed class DemoOptions
         var parts = value.Split(':');
         if (parts.Length != 2)
         {
-            throw new UsageException($"{name}: '{value}' is not AT:SECONDS (e.g. 20:3: down 20 s after the replay starts, for 3 s).");
+            throw new UsageException($"{name}: '{value}' is not AT:SECS (e.g. 20:3: down 20 s after the replay starts, for 3 s).");
         }
 
         return (TimeSpan.FromSeconds(OptionValues.Int(name, parts[0], 1, 3600)), TimeSpan.FromSeconds(OptionValues.Int(name, parts[1], 1, 3600)));

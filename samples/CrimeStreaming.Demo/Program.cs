@@ -149,8 +149,10 @@ async Task<int> RunAsync(StopSignal stop)
         : null;
     var charts = options.Chart is null ? null : new CrimeCharts();
     using var results = new KafkaWindowResults(analysis, kafkaLogger);
+    using var resultsFile = options.ResultsOut is { } resultsPath ? ResultsFile.Create(resultsPath) : null;
     results.WindowEmitted += w =>
     {
+        resultsFile?.Write(w);
         dashboard.OnWindow(w.Hours, w.Snapshot);
         if (w.Hours == 1 && !live)
         {
@@ -272,6 +274,11 @@ async Task<int> RunAsync(StopSignal stop)
     foreach (var error in runSummary.Errors.Take(5))
     {
         Console.WriteLine($"  {error}");
+    }
+
+    if (resultsFile is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{resultsFile.Written:N0} window results written to {options.ResultsOut}"));
     }
 
     if (charts is not null)

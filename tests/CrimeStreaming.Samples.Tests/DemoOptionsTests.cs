@@ -34,7 +34,7 @@ public sealed class DemoOptionsTests
     [InlineData("--shard", "1/2", "--shard: 1/2 needs --seed, the same in every shard (each shard prepares the whole input and must deal it to officers exactly as the others do).")]
     [InlineData("--epoch", "2026-12-01", "--epoch: '2026-12-01' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
     [InlineData("--epoch", "tomorrow", "--epoch: 'tomorrow' is not an instant YYYY-MM-DDTHH:MM:SS with an offset or Z.")]
-    [InlineData("--broker-outage", "20", "--broker-outage: '20' is not AT:SECONDS (e.g. 20:3: down 20 s after the replay starts, for 3 s).")]
+    [InlineData("--broker-outage", "20", "--broker-outage: '20' is not AT:SECS (e.g. 20:3: down 20 s after the replay starts, for 3 s).")]
     [InlineData("--broker-outage", "20:0", "--broker-outage: '0' is not a whole number from 1 to 3,600.")]
     [InlineData("--broker-outage", "x:3", "--broker-outage: 'x' is not a whole number from 1 to 3,600.")]
     [InlineData("-X", "novalue", "-X: 'novalue' is not key=value (e.g. -X security.protocol=SASL_SSL).")]

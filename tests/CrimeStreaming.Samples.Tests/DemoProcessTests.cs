@@ -15,11 +15,43 @@ public sealed class DemoProcessTests : IDisposable
     [InlineData("--acceleration", "NaN")]
     [InlineData("--chart", "/nonexistent/dir/x.png")]
     [InlineData("--file", "/nonexistent/crimes.csv")]
+    [InlineData("--results-out", "results.txt")]
+    [InlineData("--results-out", "/nonexistent/dir/results.jsonl")]
     public async Task Usage_errors_exit_2_with_one_line(string option, string value)
     {
         using var app = await SampleProcess.Demo(option, value).ExitAsync();
 
         app.ShouldBeOneErrorLine(2).Should().Contain(option);
+    }
+
+    [Theory]
+    [InlineData("results.jsonl")]
+    [InlineData("results.csv")]
+    public async Task Results_out_keeps_every_window_the_digest_covers(string name)
+    {
+        var path = Path.Combine(_dir, name);
+
+        using var app = await SampleProcess.Demo("--as-fast-as-possible", "--seed", "1", "--results-out", path).ExitAsync(TimeSpan.FromMinutes(2));
+
+        app.ExitCode.Should().Be(0, app.Stderr);
+        var windows = long.Parse(System.Text.RegularExpressions.Regex.Match(app.Stdout, @"; ([\d,]+) windows over").Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        var lines = File.ReadAllLines(path);
+        app.Stdout.Should().Contain($"{windows:N0} window results written to {path}");
+        if (name.EndsWith(".csv", StringComparison.Ordinal))
+        {
+            lines[0].Should().Be("hours,start,end,total,near_usc,top_types,top_areas");
+            lines.Should().HaveCount((int)windows + 1);
+            lines.Skip(1).Should().OnlyContain(l => l.StartsWith("1,", StringComparison.Ordinal) || l.StartsWith("6,", StringComparison.Ordinal) || l.StartsWith("12,", StringComparison.Ordinal));
+            lines.Should().Contain(l => l.Contains("\"ASSAULT WITH DEADLY WEAPON, AGGRAVATED ASSAULT=", StringComparison.Ordinal), "a ranking with a comma is quoted");
+        }
+        else
+        {
+            lines.Should().HaveCount((int)windows);
+            var parsed = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+            parsed.Should().OnlyContain(e => new[] { 1, 6, 12 }.Contains(e.GetProperty("hours").GetInt32()));
+            parsed.Where(e => e.GetProperty("hours").GetInt32() == 1).Sum(e => e.GetProperty("total").GetInt64())
+                .Should().Be(1958, "the 1-hour windows tile the replay: each report counts in exactly one");
+        }
     }
 
     [Fact]
