@@ -17,6 +17,10 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "removing the parti
 
     var output = options.Out!;
     var generator = options.Generator;
+
+    // A progress bar on a terminal only: redirected output gets the final line alone.
+    var bar = Console.IsOutputRedirected ? null : new ProgressBar(generator.Rows, Console.Out);
+    generator.Progress = bar;
     var watch = Stopwatch.StartNew();
     try
     {
@@ -25,9 +29,12 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "removing the parti
     catch (Exception)
     {
         // Stopped or failed half-way: a truncated file would read as a valid, shorter one.
+        bar?.Clear();
         TryDelete(output);
         throw;
     }
+
+    bar?.Clear();
 
     var seconds = watch.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{generator.Rows:N0} rows ({generator.Schema.Name}, seed {generator.Seed}) written to {output} in {seconds:F1} s ({generator.Rows / Math.Max(seconds, 1e-3):N0} rows/s, {new FileInfo(output).Length / 1e6:N0} MB)"));

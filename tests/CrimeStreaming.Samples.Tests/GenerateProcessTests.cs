@@ -34,6 +34,7 @@ public sealed class GenerateProcessTests : IDisposable
         app.ExitCode.Should().Be(0, app.Stderr);
         File.ReadLines(file).Count().Should().Be(1001);
         app.Stdout.Should().StartWith("1,000 rows (LAPD 2020-present, seed 3) written to ", "the summary names the layout, not the schema object");
+        app.Stdout.Should().NotContain("\r", "no progress bar on redirected output");
     }
 
     [Fact]

@@ -59,6 +59,10 @@ public static class LapdCsvGenerator
             if ((i & 0xFFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (i > 0)
+                {
+                    options.Progress?.Report(i);
+                }
             }
 
             var crime = model.Crimes[random.Next(model.Crimes.Length)];
@@ -113,6 +117,7 @@ public static class LapdCsvGenerator
         }
 
         writer.Flush();
+        options.Progress?.Report(options.Rows);
 
         string DateText(DateOnly date)
         {

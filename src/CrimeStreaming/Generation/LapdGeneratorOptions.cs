@@ -20,6 +20,12 @@ public sealed class LapdGeneratorOptions
     /// <summary>Last day crimes occur on. The default value is 2020-12-31.</summary>
     public DateOnly To { get; set; } = new(2020, 12, 31);
 
+    /// <summary>
+    /// Told how many rows are written so far: every 65,536 rows, and once with <see cref="Rows"/> when the last is
+    /// written (on the writing thread: keep it quick). The default value is <see langword="null"/> (no reports).
+    /// </summary>
+    public IProgress<long>? Progress { get; set; }
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="InvalidOptionsException">One or more options are invalid; all of them are listed, each with its name.</exception>
     public void Validate()

@@ -69,6 +69,19 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void Progress_is_reported_every_65536_rows_and_at_the_end_without_changing_the_bytes()
+    {
+        var reports = new List<long>();
+        var plain = new StringWriter();
+        var watched = new StringWriter();
+        LapdCsvGenerator.Write(plain, new LapdGeneratorOptions { Rows = 200_000, Seed = 5 });
+        LapdCsvGenerator.Write(watched, new LapdGeneratorOptions { Rows = 200_000, Seed = 5, Progress = new Recorder(reports) });
+
+        reports.Should().Equal(65_536, 131_072, 196_608, 200_000);
+        watched.ToString().Should().Be(plain.ToString());
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_bytes_and_another_seed_other_bytes()
     {
         static string Hash(int seed)
@@ -96,5 +109,11 @@ public class GeneratorTests
         FluentActions.Invoking(() => Generate(new LapdGeneratorOptions { From = new DateOnly(2021, 1, 1), To = new DateOnly(2020, 1, 1) }))
             .Should().Throw<ArgumentException>().WithMessage("*To*");
         Generate(new LapdGeneratorOptions { Rows = 0 }).Count(c => c == '\n').Should().Be(1, "the header only");
+    }
+
+    /// <summary>Records reports on the writing thread (Progress&lt;T&gt; would post them to a context, out of order).</summary>
+    private sealed class Recorder(List<long> reports) : IProgress<long>
+    {
+        public void Report(long value) => reports.Add(value);
     }
 }
