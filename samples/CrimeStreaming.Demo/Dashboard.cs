@@ -36,6 +36,7 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly Func<CrimeRecord, bool> _isNear = CrimeAnalyses.NearUscAsOriginal;
     private DateTimeOffset _closed = DateTimeOffset.MinValue;
+    private long _newestHour = long.MinValue; // the hour of the newest report consumed
     private long _consumed;
     private long _late;
     private (double At, long Delivered, long Consumed) _lastRate;
@@ -58,6 +59,11 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             }
 
             counts.Add(report);
+            if (hour > _newestHour)
+            {
+                _newestHour = hour;
+            }
+
             if (_hours.Count > PruneAbove)
             {
                 Prune();
@@ -87,9 +93,34 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         }
     }
 
-    /// <summary>The end of the windows shown at simulated time <paramref name="now"/>: its last completed hour, counted from the simulation start, and no later than the hour after the last report; <see langword="null"/> before the first hour completes.</summary>
+    /// <summary>
+    /// The end of the windows shown at simulated time <paramref name="now"/>: its last completed hour, counted from the
+    /// simulation start, and no later than the hour after the last report; <see langword="null"/> before the first hour
+    /// completes. While reports are still coming, also no later than the start of the newest report's hour: at a high
+    /// acceleration the clock's last hour is over long before its reports are read back, and showing it would show zeros.
+    /// </summary>
     public DateTimeOffset? ShownEnd(DateTimeOffset now)
     {
+        if (Consumed < prepared.Count)
+        {
+            long newest;
+            lock (_gate)
+            {
+                newest = _newestHour;
+            }
+
+            if (newest == long.MinValue)
+            {
+                return null;
+            }
+
+            var newestStart = prepared.Start + newest * Hour;
+            if (now > newestStart)
+            {
+                now = newestStart;
+            }
+        }
+
         if (prepared.LastReportTime is { } last)
         {
             var afterLast = prepared.Start + (HourIndex(last) + 1) * Hour;

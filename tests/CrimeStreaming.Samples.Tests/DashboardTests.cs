@@ -49,6 +49,28 @@ public sealed class DashboardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_clock_far_ahead_of_the_reports_read_back_shows_the_last_hour_they_fill_not_zeros()
+    {
+        // At 1,000,000x the clock is days ahead of what the consumers have read: show the hour before the newest one read.
+        var (dashboard, clock) = await CreateAsync([At(1, 10, "ROBBERY", "Central"), At(3, 20, "BURGLARY", "Harbor"), At(3, 40, "ROBBERY", "Harbor"), At(30, 0, "ROBBERY", "Pacific")], consumed: 3);
+        await clock.WaitUntilAsync(Start.AddHours(20.5), CancellationToken.None);
+
+        dashboard.ShownEnd(clock.Now).Should().Be(Start.AddHours(3), "reports of 03:00-04:00 are still being read");
+        dashboard.Window(6, Start.AddHours(3)).Snapshot.Total.Should().Be(1);
+        dashboard.OnConsumed(At(30, 0, "ROBBERY", "Pacific"));
+        dashboard.ShownEnd(clock.Now).Should().Be(Start.AddHours(20), "every report is read: the clock decides again");
+    }
+
+    [Fact]
+    public async Task Nothing_is_shown_before_the_first_report_is_read_back()
+    {
+        var (dashboard, clock) = await CreateAsync([At(1, 10, "ROBBERY", "Central")], consumed: 0);
+        await clock.WaitUntilAsync(Start.AddHours(5), CancellationToken.None);
+
+        dashboard.ShownEnd(clock.Now).Should().BeNull();
+    }
+
+    [Fact]
     public async Task After_the_last_report_the_view_stops_at_the_hour_after_it()
     {
         var (dashboard, clock) = await CreateAsync(At(2, 30, "ROBBERY", "Central"));
@@ -106,7 +128,9 @@ public sealed class DashboardTests : IDisposable
         return new CrimeReport(record, occurred, 0);
     }
 
-    private async Task<(Dashboard Dashboard, VirtualClock Clock)> CreateAsync(params CrimeReport[] reports)
+    private Task<(Dashboard Dashboard, VirtualClock Clock)> CreateAsync(params CrimeReport[] reports) => CreateAsync(reports, reports.Length);
+
+    private async Task<(Dashboard Dashboard, VirtualClock Clock)> CreateAsync(CrimeReport[] reports, int consumed)
     {
         // The replay's shape (start, last report time) comes from a real preparation of the same records.
         var options = new CrimeStreamerOptions { AsFastAsPossible = true, Seed = 1, SimulationStart = Start, CrimesOfInterest = [] };
@@ -114,7 +138,7 @@ public sealed class DashboardTests : IDisposable
         var prepared = await streamer.PrepareAsync();
         var clock = new VirtualClock(Start);
         var dashboard = new Dashboard(prepared, clock, _sink, "test topic");
-        foreach (var report in reports)
+        foreach (var report in reports.Take(consumed))
         {
             dashboard.OnConsumed(report);
         }
