@@ -19,7 +19,7 @@ namespace CrimeStreaming.Demo;
 /// shown, or zeros when it was closed empty (empty windows are not emitted). Before that it is <i>open</i>: the figures
 /// counted so far from the reports consumed (<see cref="OnConsumed"/>), which Kafka may still add to.</para>
 /// </remarks>
-internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, KafkaCrimeSink sink, string topicLine)
+internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, KafkaCrimeSink sink, string bootstrapServers, string topicLine)
 {
     /// <summary>The window lengths shown, in hours.</summary>
     public static readonly int[] WindowHours = [1, 6, 12];
@@ -194,7 +194,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             : "by report time (the first hour is not over yet)";
 
         var lines = new Rows(
-            Fit("LAPD → Kafka: " + topicLine, width, bold: 12),
+            // The bootstrap servers on a line of their own, in full: the lines printed before the live view scroll away
+            // on a 24-line terminal, and a second process needs them to join.
+            Fit("LAPD → Kafka " + bootstrapServers, width, bold: 12),
+            Fit(topicLine, width),
             Fit($"{time} {bar} {counts}", width),
             Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width),
             Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width),

@@ -102,7 +102,7 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     Console.WriteLine(topic);
-    var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null ? "cluster" : "embedded cluster")} {bootstrap}, topic {topic.Name}, {topic.PartitionCount} partitions, RF {topic.ReplicationFactor}");
+    var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null ? "cluster" : "embedded cluster")}, topic {topic.Name}, {topic.PartitionCount} partitions, RF {topic.ReplicationFactor}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka bootstrap servers: {bootstrap}"));
     // The allowed disorder in whole seconds, so that the join command gives another process exactly this one.
     var disorder = TimeSpan.FromSeconds(options.AsFastAsPossible ? 3600 : Math.Max(3600, Math.Ceiling(2 * options.Acceleration)));
@@ -141,7 +141,7 @@ async Task<int> RunAsync(StopSignal stop)
         // report-time order: an hour.
         AllowedDisorder = disorder,
     };
-    var dashboard = new Dashboard(prepared, clock, sink, topicLine);
+    var dashboard = new Dashboard(prepared, clock, sink, bootstrap, string.Create(CultureInfo.InvariantCulture, $"{topicLine}; join with --disorder {disorder.TotalSeconds:0}"));
 
     // The live view's keys (space, +, -, f, q) steer the replay's clock; only from a terminal, and only a real-time replay.
     dashboard.Keys = live && !Console.IsInputRedirected && clock is AcceleratedClock steered

@@ -101,6 +101,8 @@ public sealed class DashboardTests : IDisposable
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 80;
+        using var stop = new CrimeStreaming.Demo.Cli.StopSignal("test");
+        dashboard.Keys = new ReplayKeys(new AcceleratedClock(Start, 345_600), stop, DemoOptions.MinAcceleration, DemoOptions.MaxAcceleration); // the live view's extra line
 
         console.Write(dashboard.Render(80));
 
@@ -109,6 +111,7 @@ public sealed class DashboardTests : IDisposable
         lines.Length.Should().BeLessThanOrEqualTo(23, "the live view must leave the cursor line of a 24-line terminal");
         lines.Should().OnlyContain(l => l.TrimEnd().Length <= 80);
         text.Should().Contain("last 12 h").And.Contain("ADW, AGG. ASSAULT");
+        text.Should().Contain("127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003", "the bootstrap servers in full: the lines above the live view scroll away");
     }
 
     private static CrimeReport At(int hour, int minute, string type, string area)
@@ -137,7 +140,7 @@ public sealed class DashboardTests : IDisposable
         var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(reports.Select(r => r.Record)), options);
         var prepared = await streamer.PrepareAsync();
         var clock = new VirtualClock(Start);
-        var dashboard = new Dashboard(prepared, clock, _sink, "test topic");
+        var dashboard = new Dashboard(prepared, clock, _sink, "127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003", "embedded cluster, topic la-crime, 6 partitions, RF 3; join with --disorder 691200");
         foreach (var report in reports.Take(consumed))
         {
             dashboard.OnConsumed(report);
