@@ -26,8 +26,9 @@ internal sealed class ConsumerRuntime<TKey> : IDisposable
     /// <param name="role">What the consumer is, in logs and errors ("analysis consumer").</param>
     /// <param name="logger">Where librdkafka's logs and errors go.</param>
     /// <param name="outage">Fails <see cref="Poll"/> when no broker has answered for its timeout; <see langword="null"/> waits for ever.</param>
-    /// <param name="configure">Adds rebalance handlers (or anything else) to the builder.</param>
-    public ConsumerRuntime(ConsumerConfig config, string role, ILogger logger, BrokerOutage? outage = null, Action<ConsumerBuilder<TKey, byte[]>>? configure = null)
+    /// <param name="configure">Adds rebalance handlers (or anything else) to the builder; it is given this runtime, so that a
+    /// handler can commit through it.</param>
+    public ConsumerRuntime(ConsumerConfig config, string role, ILogger logger, BrokerOutage? outage = null, Action<ConsumerBuilder<TKey, byte[]>, ConsumerRuntime<TKey>>? configure = null)
     {
         _role = role;
         _logger = logger;
@@ -39,7 +40,7 @@ internal sealed class ConsumerRuntime<TKey> : IDisposable
                 outage?.OnError(e);
                 KafkaLog.Error(logger, role, e);
             });
-        configure?.Invoke(builder);
+        configure?.Invoke(builder, this);
         Consumer = builder.Build();
     }
 

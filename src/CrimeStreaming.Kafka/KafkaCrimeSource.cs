@@ -110,8 +110,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
         var guard = new LogStartGuard(_logger, lost => RaiseLost(lost));
         var offsets = new ProcessedOffsets(_options.Topic, _logger);
         Volatile.Write(ref _guard, guard);
-        ConsumerRuntime<Ignore>? runtime = null;
-        using var scope = runtime = new ConsumerRuntime<Ignore>(config, "consumer", _logger, outage: null, builder => builder
+        using var runtime = new ConsumerRuntime<Ignore>(config, "consumer", _logger, outage: null, (builder, self) => builder
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 foreach (var p in partitions)
@@ -125,7 +124,7 @@ public sealed class KafkaCrimeSource : IObservable<ConsumedCrimeReport>, IAsyncE
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 offsets.Store(c);
-                runtime!.Commit();
+                self.Commit();
                 guard.Revoked(partitions);
                 foreach (var p in partitions)
                 {

@@ -69,7 +69,6 @@ public sealed class KafkaWindowAnalyser
     private long _throttled;
     private int _unconfirmed;
     private bool _readingPaused;
-    private ConsumerRuntime<Ignore>? _runtime; // the consumer of the current run (an instance runs once)
     private int _ownedCount;
     private int _readSinceFlush;
     private bool _commitDue;
@@ -218,11 +217,10 @@ public sealed class KafkaWindowAnalyser
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 3),
         });
-        using var runtime = new ConsumerRuntime<Ignore>(config, "analysis consumer", _logger, outage, builder => builder
+        using var runtime = new ConsumerRuntime<Ignore>(config, "analysis consumer", _logger, outage, (builder, self) => builder
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, partitionCount, state, cancellationToken))
-            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
-            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false)));
-        _runtime = runtime;
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(self, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: true))
+            .SetPartitionsLostHandler((_, partitions) => OnRevoked(self, producer, partitions.Select(p => p.Partition.Value).ToList(), partitionCount, commit: false)));
         var consumer = runtime.Consumer;
         consumer.Subscribe(_options.Topic);
         var closed = new List<PanePartial>();
@@ -260,14 +258,14 @@ public sealed class KafkaWindowAnalyser
                 {
                     // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
                     _commitDue = false;
-                    _runtime!.Commit();
+                    runtime.Commit();
                     lastCommit = _time.GetTimestamp();
                 }
 
                 if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery)
                 {
                     MarkIdle(); // idleness changes with the clock, not per message: checked as often as progress is published
-                    Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: false);
+                    Publish(runtime, producer, _owned.Keys.ToList(), partitionCount, wait: false);
                     state.Poll();
                     Interlocked.Exchange(ref _foreignState, state.ForeignMessages);
                     complete = state.IsComplete;
@@ -280,7 +278,7 @@ public sealed class KafkaWindowAnalyser
         {
             try
             {
-                Publish(consumer, producer, _owned.Keys.ToList(), partitionCount, wait: true);
+                Publish(runtime, producer, _owned.Keys.ToList(), partitionCount, wait: true);
             }
             catch (KafkaException e)
             {
@@ -521,13 +519,13 @@ public sealed class KafkaWindowAnalyser
         return partitions.Select(p => new TopicPartitionOffset(p, starts.TryGetValue(p.Partition.Value, out var start) ? start : Offset.Unset)).ToList();
     }
 
-    private void OnRevoked(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
+    private void OnRevoked(ConsumerRuntime<Ignore> runtime, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool commit)
     {
         if (commit)
         {
             try
             {
-                Publish(consumer, producer, partitions, partitionCount, wait: true);
+                Publish(runtime, producer, partitions, partitionCount, wait: true);
             }
             catch (KafkaException e)
             {
@@ -558,7 +556,7 @@ public sealed class KafkaWindowAnalyser
     /// (a revocation, the end) it waits for the deliveries, writes the states again if confirmations changed them, and
     /// commits at once.
     /// </summary>
-    private void Publish(IConsumer<Ignore, byte[]> consumer, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool wait)
+    private void Publish(ConsumerRuntime<Ignore> runtime, IProducer<byte[], byte[]> producer, List<int> partitions, int partitionCount, bool wait)
     {
         for (var round = 0; round < 2 && !_crashed; round++)
         {
@@ -573,7 +571,7 @@ public sealed class KafkaWindowAnalyser
                 throw new KafkaException(_deliveryError ?? new Error(ErrorCode.Local_TimedOut, "results not delivered within 30 s"));
             }
 
-            Confirm(consumer);
+            Confirm(runtime.Consumer);
             if (!partitions.Any(p => _owned.TryGetValue(p, out var o) && o.StateDirty))
             {
                 break; // the second round writes the states again without the partials confirmed by the first
@@ -583,7 +581,7 @@ public sealed class KafkaWindowAnalyser
         if (wait && !_crashed)
         {
             _commitDue = false;
-            _runtime!.Commit();
+            runtime.Commit();
         }
     }
 
