@@ -74,8 +74,8 @@ internal sealed class ResultsFile : IDisposable
         {
             w.WriteStartObject();
             w.WriteNumber("hours", window.Hours);
-            w.WriteString("start", s.Start.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            w.WriteString("end", s.End.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteString("start", Utc(s.Start));
+            w.WriteString("end", Utc(s.End));
             w.WriteNumber("total", s.Total);
             w.WriteNumber("near_usc", s.Near);
             Ranking(w, "top_types", s.TopCrimeTypes);
@@ -106,13 +106,15 @@ internal sealed class ResultsFile : IDisposable
         return string.Join(
             ',',
             window.Hours.ToString(CultureInfo.InvariantCulture),
-            s.Start.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            s.End.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            Utc(s.Start),
+            Utc(s.End),
             s.Total.ToString(CultureInfo.InvariantCulture),
             s.Near.ToString(CultureInfo.InvariantCulture),
             Quote(Ranking(s.TopCrimeTypes)),
             Quote(Ranking(s.TopAreas)));
     }
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     // "NAME=count;NAME=count", as the digest's canonical lines write a ranking.
     private static string Ranking(IReadOnlyList<KeyCount<string>> ranking) =>
