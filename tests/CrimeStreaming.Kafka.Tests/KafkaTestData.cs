@@ -1,4 +1,6 @@
 using CrimeStreaming.Csv;
+using CrimeStreaming.Kafka.Analysis;
+using CrimeStreaming.Kafka.Embedded;
 
 namespace CrimeStreaming.Kafka.Tests;
 
@@ -6,6 +8,25 @@ namespace CrimeStreaming.Kafka.Tests;
 internal static class KafkaTestData
 {
     public static string Sample2020 => Path.Combine(AppContext.BaseDirectory, "data", "la-crime-2020-present-sample.csv");
+
+    /// <summary>A 3-broker cluster with what an analysis needs: the input topic (RF 3), the one-partition results topic and the state topic.</summary>
+    public static EmbeddedKafkaCluster AnalysisCluster(string resultsTopic, int partitions)
+    {
+        var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
+        cluster.CreateTopic(resultsTopic, 1, 3);
+        cluster.CreateTopic(resultsTopic + "-state", partitions, 3);
+        return cluster;
+    }
+
+    /// <summary>Analysis options for <see cref="AnalysisCluster"/>: a short session timeout and frequent commits, so that take-overs are quick.</summary>
+    public static KafkaWindowAnalyserOptions AnalysisOptions(EmbeddedKafkaCluster cluster, string resultsTopic) => new()
+    {
+        BootstrapServers = cluster.BootstrapServers,
+        ResultsTopic = resultsTopic,
+        SessionTimeout = TimeSpan.FromSeconds(3),
+        CommitInterval = TimeSpan.FromMilliseconds(100),
+    };
 
     public static BasicCrimeStreamer Streamer(int seed = 3, int officers = 4) =>
         new(new CsvCrimeRecordSource(Sample2020), new CrimeStreamerOptions { Seed = seed, Officers = officers, AsFastAsPossible = true });

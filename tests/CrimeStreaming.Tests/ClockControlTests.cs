@@ -35,9 +35,7 @@ public class ClockControlTests
     [Fact]
     public void A_new_acceleration_applies_from_now_without_a_jump()
     {
-        var time = new FakeTimeProvider();
-        var clock = new AcceleratedClock(Start, 3600, time);
-        clock.Run();
+        var (time, clock) = Running();
         time.Advance(TimeSpan.FromSeconds(2));
 
         clock.SetAcceleration(60);
@@ -55,9 +53,7 @@ public class ClockControlTests
     [InlineData(double.PositiveInfinity)]
     public void A_bad_acceleration_is_refused_and_the_pace_kept(double acceleration)
     {
-        var time = new FakeTimeProvider();
-        var clock = new AcceleratedClock(Start, 3600, time);
-        clock.Run();
+        var (time, clock) = Running();
 
         FluentActions.Invoking(() => clock.SetAcceleration(acceleration)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("acceleration");
         time.Advance(TimeSpan.FromSeconds(1));
@@ -67,9 +63,7 @@ public class ClockControlTests
     [Fact]
     public void Holds_are_counted_and_a_pause_outlasts_them()
     {
-        var time = new FakeTimeProvider();
-        var clock = new AcceleratedClock(Start, 3600, time);
-        clock.Run();
+        var (time, clock) = Running();
         var first = clock.Hold();
         var second = clock.Hold();
         time.Advance(TimeSpan.FromSeconds(5));
@@ -144,9 +138,7 @@ public class ClockControlTests
     [Fact]
     public void Rx_timers_follow_pauses_and_speed_changes()
     {
-        var time = new FakeTimeProvider();
-        var clock = new AcceleratedClock(Start, 3600, time);
-        clock.Run();
+        var (time, clock) = Running();
         var fired = new List<DateTimeOffset>();
         using var hourly = Observable.Interval(TimeSpan.FromHours(2), clock.Scheduler).Take(2).Subscribe(_ => fired.Add(clock.Now));
 
@@ -171,14 +163,8 @@ public class ClockControlTests
     [Fact]
     public async Task A_sink_that_makes_the_replay_wait_holds_the_clock_so_no_backlog_builds_up()
     {
-        var records = Enumerable.Range(1, 6).Select(h => TestData.Record($"{h}", "ROBBERY", new DateTime(2020, 1, 1, h, 0, 0))).ToList();
         var time = new CountingTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var options = new CrimeStreamerOptions
-        {
-            Officers = 1, Seed = 1, Acceleration = 3600, TimeZone = TimeZoneInfo.Utc,
-            MinReportDelay = TimeSpan.FromMinutes(30), MaxReportDelay = TimeSpan.FromMinutes(31),
-        };
-        var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(records), options, timeProvider: time);
+        var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(TestData.HourlyRobberies(6)), TestData.ExactDelayOptions(officers: 1), timeProvider: time);
         using var prepared = await streamer.PrepareAsync();
         var clock = (AcceleratedClock)streamer.CreateClock(prepared.Start);
         var release = new TaskCompletionSource();
@@ -268,5 +254,14 @@ public class ClockControlTests
         }
 
         static IEnumerable<string> Key(RecordingSink s) => s.Written.Select(w => $"{w.Report.Record.DrNumber} {w.Report.OfficerId} {w.Report.ReportTime:O}");
+    }
+
+    /// <summary>A clock at 3600x on fake real time, already running.</summary>
+    private static (FakeTimeProvider Time, AcceleratedClock Clock) Running()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new AcceleratedClock(Start, 3600, time);
+        clock.Run();
+        return (time, clock);
     }
 }

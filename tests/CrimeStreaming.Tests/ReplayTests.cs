@@ -81,14 +81,8 @@ public class ReplayTests
     [Fact]
     public async Task Accelerated_replay_waits_for_simulated_time_on_the_injected_clock()
     {
-        var records = new[] { 1, 2, 3 }.Select(h => TestData.Record($"{h}", "ROBBERY", new DateTime(2020, 1, 1, h, 0, 0))).ToList();
         var time = new CountingTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var options = new CrimeStreamerOptions
-        {
-            Officers = 2, Seed = 1, Acceleration = 3600, TimeZone = TimeZoneInfo.Utc,
-            MinReportDelay = TimeSpan.FromMinutes(30), MaxReportDelay = TimeSpan.FromMinutes(31),
-        };
-        var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(records), options, timeProvider: time);
+        var streamer = new BasicCrimeStreamer(new InMemoryCrimeRecordSource(TestData.HourlyRobberies(3)), TestData.ExactDelayOptions(officers: 2), timeProvider: time);
         using var prepared = await streamer.PrepareAsync();
         var clock = streamer.CreateClock(prepared.Start);
         clock.Should().BeOfType<AcceleratedClock>();

@@ -16,6 +16,17 @@ internal static class TestData
     public static List<CrimeRecord> ReadAll(string csv, CrimeCsvOptions? options = null, ReadStatistics? statistics = null) =>
         CrimeCsvReader.Read(new StringReader(csv), "test.csv", options, statistics).ToList();
 
+    /// <summary>Robberies numbered 1 to <paramref name="hours"/>, each at that hour of 2020-01-01.</summary>
+    public static List<CrimeRecord> HourlyRobberies(int hours) =>
+        Enumerable.Range(1, hours).Select(h => Record($"{h}", "ROBBERY", new DateTime(2020, 1, 1, h, 0, 0))).ToList();
+
+    /// <summary>A replay at 3600x in UTC whose every report comes exactly 30 minutes after its crime (seed 1).</summary>
+    public static CrimeStreamerOptions ExactDelayOptions(int officers) => new()
+    {
+        Officers = officers, Seed = 1, Acceleration = 3600, TimeZone = TimeZoneInfo.Utc,
+        MinReportDelay = TimeSpan.FromMinutes(30), MaxReportDelay = TimeSpan.FromMinutes(31),
+    };
+
     public static CrimeRecord Record(string dr, string? description, DateTime occurred, string area = "Central", GeoPoint? location = null) => new()
     {
         DrNumber = dr,

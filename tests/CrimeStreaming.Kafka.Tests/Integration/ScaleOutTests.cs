@@ -1,5 +1,4 @@
 using CrimeStreaming.Kafka.Analysis;
-using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Tests.ScaleOut;
 
@@ -34,8 +33,8 @@ public class ScaleOutTests
     [Fact]
     public async Task An_instance_that_crashes_and_one_that_joins_mid_stream_leave_the_results_unchanged()
     {
-        using var cluster = Cluster(partitions: 6);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 6);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var reading = reader.RunAsync(timeout.Token);
@@ -88,8 +87,8 @@ public class ScaleOutTests
     [Fact]
     public async Task Two_shards_replaying_as_fast_as_possible_on_their_own_clocks_give_the_single_process_results()
     {
-        using var cluster = Cluster(partitions: 3);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 3);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var reading = reader.RunAsync(timeout.Token);
@@ -127,7 +126,7 @@ public class ScaleOutTests
     [Fact]
     public async Task Foreign_messages_on_the_results_topic_are_skipped_and_counted()
     {
-        using var cluster = Cluster(partitions: 2);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
         using (var raw = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
             raw.Produce(Results, new Confluent.Kafka.Message<Confluent.Kafka.Null, string> { Value = "not a result" });
@@ -139,7 +138,7 @@ public class ScaleOutTests
             raw.Flush(TimeSpan.FromSeconds(10));
         }
 
-        var options = Options(cluster);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         List<CrimeReport> emitted;
         using (var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers }))
         {
@@ -156,28 +155,10 @@ public class ScaleOutTests
         reader.Digest.Should().Be(GlobalWindowOracle.Digest(emitted));
     }
 
-    /// <summary>A 3-broker cluster with the input topic (RF 3), the one-partition results topic and the state topic.</summary>
-    private static EmbeddedKafkaCluster Cluster(int partitions)
-    {
-        var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
-        cluster.CreateTopic(Results, 1, 3);
-        cluster.CreateTopic(Results + "-state", partitions, 3);
-        return cluster;
-    }
-
-    private static KafkaWindowAnalyserOptions Options(EmbeddedKafkaCluster cluster) => new()
-    {
-        BootstrapServers = cluster.BootstrapServers,
-        ResultsTopic = Results,
-        SessionTimeout = TimeSpan.FromSeconds(3),
-        CommitInterval = TimeSpan.FromMilliseconds(100),
-    };
-
     private static async Task<(MergeSummary Merged, List<CrimeReport> Emitted, List<KafkaAnalysisSummary> Instances)> Analyse(int instances)
     {
-        using var cluster = Cluster(partitions: 6);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 6);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         using var reader = new KafkaWindowResults(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var reading = reader.RunAsync(timeout.Token);

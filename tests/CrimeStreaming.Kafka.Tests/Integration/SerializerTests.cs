@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using CrimeStreaming.Kafka.Analysis;
-using CrimeStreaming.Kafka.Embedded;
 using CrimeStreaming.Tests.ScaleOut;
 
 namespace CrimeStreaming.Kafka.Tests.Integration;
@@ -16,7 +15,7 @@ public class SerializerTests
     [Fact]
     public async Task A_custom_serializer_and_deserializer_round_trip_every_report_and_the_JSON_codec_rejects_their_bytes()
     {
-        using var cluster = Cluster(partitions: 3);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 3);
         List<CrimeReport> emitted;
         using (var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, Serializer = new VersionedCodec() }))
         {
@@ -37,7 +36,7 @@ public class SerializerTests
     [Fact]
     public async Task A_deserializer_that_throws_makes_invalid_messages_counted_and_passed_on_with_the_reason()
     {
-        using var cluster = Cluster(partitions: 3);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 3);
         List<CrimeReport> emitted;
         using (var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers }))
         {
@@ -69,7 +68,7 @@ public class SerializerTests
     [Fact]
     public async Task The_analysis_reads_through_the_configured_deserializer_and_counts_what_it_throws_on_as_invalid()
     {
-        using var cluster = Cluster(partitions: 3);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 3);
         List<CrimeReport> emitted;
         using (var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions { BootstrapServers = cluster.BootstrapServers, Serializer = new VersionedCodec() }))
         {
@@ -98,15 +97,6 @@ public class SerializerTests
     }
 
     private static bool RejectedByPickyDeserializer(CrimeReport report) => report.Record.DrNumber.EndsWith('7');
-
-    private static EmbeddedKafkaCluster Cluster(int partitions)
-    {
-        var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
-        cluster.CreateTopic(Results, 1, 3);
-        cluster.CreateTopic(Results + "-state", partitions, 3);
-        return cluster;
-    }
 
     /// <summary>A format of its own: a version byte before the JSON, and a header naming the codec.</summary>
     private sealed class VersionedCodec(bool picky = false) : ISerializer<CrimeReport>, IDeserializer<CrimeReport>

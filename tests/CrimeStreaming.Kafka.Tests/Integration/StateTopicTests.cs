@@ -17,8 +17,8 @@ public class StateTopicTests
     [Fact]
     public void Restoring_reads_a_partitions_newest_states_only_however_long_its_history()
     {
-        using var cluster = Cluster(partitions: 2);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         var settings = AnalysisSettings.Of(options, 2);
         Produce(cluster, Enumerable.Range(1, 50).Select(i => (0, Valid(settings, 0, i))));
         Produce(cluster, Enumerable.Range(1, 3000).Select(i => (1, Valid(settings, 1, i))));
@@ -36,8 +36,8 @@ public class StateTopicTests
     [Fact]
     public void Foreign_and_corrupt_state_messages_are_skipped_and_counted_once_and_a_tail_without_state_is_read_from_the_start()
     {
-        using var cluster = Cluster(partitions: 2);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         var settings = AnalysisSettings.Of(options, 2);
         var garbage = new Message<byte[], byte[]> { Value = "not a state"u8.ToArray() };
         var otherPartitions = Valid(settings, 1, 7); // a state of partition 1 on partition 0
@@ -55,8 +55,8 @@ public class StateTopicTests
     [Fact]
     public async Task A_member_with_other_settings_is_refused_naming_them_and_one_that_asks_nothing_adopts_the_groups()
     {
-        using var cluster = Cluster(partitions: 2);
-        var options = Options(cluster);
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         options.AllowedDisorder = TimeSpan.FromHours(1);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var first = new KafkaWindowAnalyser(options);
@@ -67,7 +67,7 @@ public class StateTopicTests
             await Task.Delay(20, stop.Token);
         }
 
-        var other = Options(cluster);
+        var other = KafkaTestData.AnalysisOptions(cluster, Results);
         other.AllowedDisorder = TimeSpan.FromHours(2);
         other.Top = 3;
         var refused = await FluentActions.Awaiting(() => new KafkaWindowAnalyser(other).RunAsync(stop.Token)).Should().ThrowAsync<GroupSettingsException>();
@@ -100,10 +100,10 @@ public class StateTopicTests
         cluster.CreateTopic("narrow-windows", 1, 3);
         cluster.CreateTopic("narrow-windows-state", 2, 3);
 
-        var wide = await FluentActions.Awaiting(() => new KafkaWindowAnalyser(Options(cluster)).RunAsync()).Should().ThrowAsync<KafkaException>();
+        var wide = await FluentActions.Awaiting(() => new KafkaWindowAnalyser(KafkaTestData.AnalysisOptions(cluster, Results)).RunAsync()).Should().ThrowAsync<KafkaException>();
         wide.Which.Message.Should().Be($"results topic {Results} has 2 partitions; it needs exactly 1 (its order puts each partition's progress after its partials)");
 
-        var options = Options(cluster);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
         options.ResultsTopic = "narrow-windows";
         var narrow = await FluentActions.Awaiting(() => new KafkaWindowAnalyser(options).RunAsync()).Should().ThrowAsync<KafkaException>();
         narrow.Which.Message.Should().Be($"state topic narrow-windows-state has 2 partitions; it needs one per partition of {KafkaDefaults.Topic} (3)");
@@ -122,21 +122,4 @@ public class StateTopicTests
 
         producer.Flush(TimeSpan.FromSeconds(30)).Should().Be(0);
     }
-
-    private static EmbeddedKafkaCluster Cluster(int partitions)
-    {
-        var cluster = new EmbeddedKafkaCluster();
-        cluster.CreateTopic(KafkaDefaults.Topic, partitions, 3);
-        cluster.CreateTopic(Results, 1, 3);
-        cluster.CreateTopic(Results + "-state", partitions, 3);
-        return cluster;
-    }
-
-    private static KafkaWindowAnalyserOptions Options(EmbeddedKafkaCluster cluster) => new()
-    {
-        BootstrapServers = cluster.BootstrapServers,
-        ResultsTopic = Results,
-        SessionTimeout = TimeSpan.FromSeconds(3),
-        CommitInterval = TimeSpan.FromMilliseconds(100),
-    };
 }
