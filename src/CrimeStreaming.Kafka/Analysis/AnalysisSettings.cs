@@ -14,7 +14,9 @@ namespace CrimeStreaming.Kafka.Analysis;
 /// <param name="Top">See <see cref="KafkaWindowAnalyserOptions.Top"/>.</param>
 /// <param name="ResultsTopic">See <see cref="KafkaWindowAnalyserOptions.ResultsTopic"/>.</param>
 /// <param name="Partitions">The input topic's partition count.</param>
-/// <remarks><see cref="KafkaWindowAnalyserOptions.IsNear"/> is code and cannot be compared: give every member the same.</remarks>
+/// <param name="Analyses">Each analysis the group runs, by name and windows (<c>WindowedAnalysis.ToString()</c>), the crime snapshot first.</param>
+/// <remarks><see cref="KafkaWindowAnalyserOptions.IsNear"/> and the aggregates are code and cannot be compared: give every
+/// member the same. Analyses cannot be adopted: a member that runs other analyses than the group's always stops.</remarks>
 public sealed record AnalysisSettings(
     TimeSpan AllowedDisorder,
     IReadOnlyList<int> WindowHours,
@@ -22,13 +24,14 @@ public sealed record AnalysisSettings(
     TimeSpan IdleTimeout,
     int Top,
     string ResultsTopic,
-    int Partitions)
+    int Partitions,
+    IReadOnlyList<string> Analyses)
 {
     /// <summary>The settings <paramref name="options"/> ask for on an input topic of <paramref name="partitions"/> partitions.</summary>
     public static AnalysisSettings Of(KafkaWindowAnalyserOptions options, int partitions)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(options.AllowedDisorder, options.WindowHours.Distinct().Order().ToArray(), ScaleOut.Panes.Length, options.IdleTimeout, options.Top, options.ResultsTopic, partitions);
+        return new(options.AllowedDisorder, options.WindowHours.Distinct().Order().ToArray(), options.PaneLength, options.IdleTimeout, options.Top, options.ResultsTopic, partitions, options.AllAnalyses().Select(a => a.ToString()).ToArray());
     }
 
     /// <summary>
@@ -54,6 +57,7 @@ public sealed record AnalysisSettings(
         Compare(nameof(Top), Top.ToString(CultureInfo.InvariantCulture), group.Top.ToString(CultureInfo.InvariantCulture));
         Compare(nameof(ResultsTopic), ResultsTopic, group.ResultsTopic);
         Compare(nameof(Partitions), Partitions.ToString(CultureInfo.InvariantCulture), group.Partitions.ToString(CultureInfo.InvariantCulture));
+        Compare(nameof(Analyses), string.Join("; ", Analyses), string.Join("; ", group.Analyses));
         return differences;
     }
 
@@ -63,11 +67,12 @@ public sealed record AnalysisSettings(
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(AllowedDisorder, PaneLength, IdleTimeout, Top, ResultsTopic, Partitions);
 
-    /// <summary>Copies these settings onto <paramref name="options"/> (the partition count is the topic's own).</summary>
+    /// <summary>Copies these settings onto <paramref name="options"/> (the partition count is the topic's own; analyses are code, never copied).</summary>
     public void ApplyTo(KafkaWindowAnalyserOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AllowedDisorder = AllowedDisorder;
+        options.PaneLength = PaneLength;
         options.WindowHours = WindowHours.ToArray();
         options.IdleTimeout = IdleTimeout;
         options.Top = Top;
@@ -76,7 +81,7 @@ public sealed record AnalysisSettings(
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"disorder {Seconds(AllowedDisorder)}, windows {string.Join(",", WindowHours)} h, pane {Seconds(PaneLength)}, idle timeout {Seconds(IdleTimeout)}, top {Top}, results on {ResultsTopic}, {Partitions} partitions");
+        $"disorder {Seconds(AllowedDisorder)}, windows {string.Join(",", WindowHours)} h, pane {Seconds(PaneLength)}, idle timeout {Seconds(IdleTimeout)}, top {Top}, results on {ResultsTopic}, {Partitions} partitions, analyses {string.Join("; ", Analyses)}");
 
     private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:#,0.###} s");
 }

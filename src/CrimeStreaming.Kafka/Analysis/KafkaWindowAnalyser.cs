@@ -49,6 +49,7 @@ public sealed class KafkaWindowAnalyser
     private readonly TimeProvider _time;
     private readonly LogStartGuard _guard;
     private readonly Dictionary<int, Owned> _owned = [];
+    private readonly AnalysisRegistry _analyses;
     private readonly List<PanePartial> _pending = [];
     private readonly ConcurrentQueue<Delivered> _delivered = new();
     private AnalysisSettings? _settings;
@@ -86,6 +87,7 @@ public sealed class KafkaWindowAnalyser
         options = options.Clone();
         options.Validate();
         _options = options;
+        _analyses = new AnalysisRegistry(options.AllAnalyses());
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         InstanceId = Guid.NewGuid().ToString("N")[..12];
@@ -312,6 +314,11 @@ public sealed class KafkaWindowAnalyser
                 }
 
                 group.ApplyTo(_options);
+                if (AnalysisSettings.Of(_options, partitionCount).DifferencesFrom(group) is { Count: > 0 })
+                {
+                    throw new GroupSettingsException(_options.GroupId, group, mine); // analyses are code: they cannot be adopted
+                }
+
                 _logger.LogInformation("Adopted the settings of group {Group}: {Settings}", _options.GroupId, group);
             }
 
@@ -320,7 +327,7 @@ public sealed class KafkaWindowAnalyser
         }
 
         // The first member: publish the settings, so that later members analyse with them or stop.
-        producer.Produce(_options.StateTopicName, StateRecordCodec.Encode(new StateRecord(mine, null, [])), d =>
+        producer.Produce(_options.StateTopicName, StateRecordCodec.Encode(new StateRecord(mine, null, []), _analyses), d =>
         {
             if (d.Error.IsError)
             {
@@ -468,7 +475,7 @@ public sealed class KafkaWindowAnalyser
         foreach (var p in partitions)
         {
             var partition = p.Partition.Value;
-            var aggregator = new PartitionPaneAggregator(partition, _options.AllowedDisorder, _options.IsNear);
+            var aggregator = new PartitionPaneAggregator(partition, _options.AllowedDisorder, _analyses.All, _options.PaneLength);
             var owned = new Owned(aggregator, _time.GetTimestamp());
             if (state.Latest(partition) is { Snapshot: { } snapshot } record)
             {
@@ -607,7 +614,7 @@ public sealed class KafkaWindowAnalyser
             {
                 var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
                 var last = i + PartialsPerMessage >= partials.Count;
-                var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : []);
+                var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : [], _analyses);
                 producer.Produce(_options.ResultsTopic, message, d => OnDelivered(d, new Delivered(-1, -1, chunk)));
                 Interlocked.Increment(ref _messages);
             }
@@ -624,7 +631,7 @@ public sealed class KafkaWindowAnalyser
             }
 
             var snapshot = owned.Aggregator.Snapshot();
-            var message = StateRecordCodec.Encode(new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray()));
+            var message = StateRecordCodec.Encode(new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray()), _analyses);
             if (message.Value.Length > Interlocked.Read(ref _largestState))
             {
                 Interlocked.Exchange(ref _largestState, message.Value.Length);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confluent.Kafka;
+using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Windowing;
 
 namespace CrimeStreaming.Kafka.Analysis;
@@ -71,7 +72,22 @@ public sealed class KafkaWindowAnalyserOptions
     /// <summary>Group session timeout: how long a dead instance keeps its partitions. The default value is 6 seconds.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
-    /// <summary>Window lengths in hours, each sliding by one hour. The default value is 1, 6 and 12.</summary>
+    /// <summary>
+    /// The length of the panes every analysis of the group aggregates into: windows are whole numbers of panes. The
+    /// default value is 1 hour.
+    /// </summary>
+    /// <remarks>A report is late once its pane has closed in its partition (the watermark passed the pane's end), so a
+    /// shorter pane closes sooner; each closed pane is one partial per analysis on the results topic.</remarks>
+    public TimeSpan PaneLength { get; set; } = ScaleOut.Panes.Length;
+
+    /// <summary>
+    /// The analyses the group runs besides the crime snapshot (which always runs, over <see cref="WindowHours"/>, named
+    /// <see cref="WindowedAnalysis.CrimeSnapshotName"/>): each a <see cref="WindowedAnalysis"/> of any aggregate, under a
+    /// name unique in the group. Every member must be given the same. The default value is none.
+    /// </summary>
+    public IList<WindowedAnalysis> Analyses { get; set; } = [];
+
+    /// <summary>Crime snapshot window lengths in hours, each sliding by one hour. The default value is 1, 6 and 12.</summary>
     public IReadOnlyList<int> WindowHours { get; set; } = [1, 6, 12];
 
     /// <summary>How many crime types and areas each window lists. The default value is 5.</summary>
@@ -157,6 +173,26 @@ public sealed class KafkaWindowAnalyserOptions
             errors.Add(nameof(IsNear), "is required, not null.");
         }
 
+        errors.Positive(nameof(PaneLength), PaneLength, TimeSpan.FromDays(1));
+        if (Analyses is null)
+        {
+            errors.Add(nameof(Analyses), "is required (empty for the crime snapshot alone), not null.");
+        }
+        else if (PaneLength > TimeSpan.Zero && PaneLength <= TimeSpan.FromDays(1) && WindowHours is { Count: > 0 } && Top >= 1 && IsNear is not null && !WindowHours.Any(h => h < 1 || h > maxHours))
+        {
+            // Every analysis checked against the pane, the aggregates' serialization round-tripped: before any work starts.
+            var all = AllAnalyses();
+            foreach (var problem in all.SelectMany(a => a.Errors(PaneLength)))
+            {
+                errors.Add(nameof(Analyses), problem + ".");
+            }
+
+            foreach (var name in all.GroupBy(a => a.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+            {
+                errors.Add(nameof(Analyses), $"two analyses are named \"{name}\"{(name == WindowedAnalysis.CrimeSnapshotName ? " (the crime snapshot's name, which every group runs)" : "")}: names must be unique.");
+            }
+        }
+
         errors.Positive(nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromHours(1));
         if (Deserializer is null)
         {
@@ -167,13 +203,14 @@ public sealed class KafkaWindowAnalyserOptions
     }
 
     /// <summary>
-    /// A copy of these options; <see cref="WindowHours"/> is copied too, <see cref="IsNear"/>, <see cref="Deserializer"/>
-    /// and <see cref="Configure"/> are shared.
+    /// A copy of these options; the lists <see cref="WindowHours"/> and <see cref="Analyses"/> are copied too, the
+    /// analyses themselves, <see cref="IsNear"/>, <see cref="Deserializer"/> and <see cref="Configure"/> are shared.
     /// </summary>
     public KafkaWindowAnalyserOptions Clone()
     {
         var copy = (KafkaWindowAnalyserOptions)MemberwiseClone();
         copy.WindowHours = WindowHours?.ToArray()!;
+        copy.Analyses = Analyses?.ToList()!;
         return copy;
     }
 
@@ -182,6 +219,9 @@ public sealed class KafkaWindowAnalyserOptions
 
     /// <summary>The state topic's name: <see cref="StateTopic"/>, or <see cref="ResultsTopic"/> followed by <c>-state</c>.</summary>
     internal string StateTopicName => StateTopic ?? ResultsTopic + "-state";
+
+    /// <summary>The crime snapshot (over <see cref="WindowHours"/>, with <see cref="IsNear"/> and <see cref="Top"/>), then <see cref="Analyses"/>.</summary>
+    internal IReadOnlyList<WindowedAnalysis> AllAnalyses() => [WindowedAnalysis.CrimeSnapshot(WindowHours, IsNear, Top), .. Analyses];
 
     internal T Apply<T>(T config)
         where T : ClientConfig

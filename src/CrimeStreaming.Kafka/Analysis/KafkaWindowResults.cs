@@ -21,6 +21,7 @@ public sealed class KafkaWindowResults : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly LogStartGuard _guard;
+    private readonly AnalysisRegistry _analyses;
     private GlobalWindowMerger? _merger;
     private long _foreign;
     private long _messages;
@@ -35,6 +36,7 @@ public sealed class KafkaWindowResults : IDisposable
         options = options.Clone();
         options.Validate();
         _options = options;
+        _analyses = new AnalysisRegistry(options.AllAnalyses());
         _logger = logger ?? NullLogger.Instance;
         _guard = new LogStartGuard(_logger, _ => { });
     }
@@ -42,7 +44,10 @@ public sealed class KafkaWindowResults : IDisposable
     /// <summary>The validated options (a copy: changing the caller's object later has no effect).</summary>
     public KafkaWindowAnalyserOptions Options => _options;
 
-    /// <summary>Raised for every global window, in canonical order (window end, then length), on the reading thread.</summary>
+    /// <summary>
+    /// Raised for every global window of every analysis (see <see cref="GlobalWindowResult.Analysis"/>), each analysis' in
+    /// canonical order (window end, then length), on the reading thread.
+    /// </summary>
     public event Action<GlobalWindowResult>? WindowEmitted;
 
     /// <summary>Messages read from the results topic.</summary>
@@ -70,7 +75,7 @@ public sealed class KafkaWindowResults : IDisposable
         }
     }
 
-    /// <summary>The SHA-256 (hex) of every global window result so far, in canonical order.</summary>
+    /// <summary>The SHA-256 (hex) of the crime snapshot's global window results so far, in canonical order.</summary>
     public string Digest
     {
         get
@@ -81,6 +86,9 @@ public sealed class KafkaWindowResults : IDisposable
             }
         }
     }
+
+    /// <summary>Per analysis, the SHA-256 (hex) of its global window results so far, in canonical order.</summary>
+    public IReadOnlyDictionary<string, string> Digests => Summary.Digests;
 
     /// <summary>What the merger has received and emitted so far.</summary>
     public MergeSummary Summary
@@ -117,7 +125,7 @@ public sealed class KafkaWindowResults : IDisposable
         var partitions = AnalysisTopics.Check(_options, _logger);
         lock (_gate)
         {
-            _merger ??= new GlobalWindowMerger(partitions, _options.WindowHours, _options.Top);
+            _merger ??= new GlobalWindowMerger(partitions, _analyses.All, _options.PaneLength);
         }
 
         var outage = new BrokerOutage(_options.BootstrapServers, _options.UnreachableTimeout, TimeProvider.System);
@@ -146,7 +154,7 @@ public sealed class KafkaWindowResults : IDisposable
 
                 _guard.Read(consumer, result.TopicPartition, result.Offset.Value);
                 Interlocked.Increment(ref _messages);
-                var batch = WindowResultsCodec.Decode(result.Message, out var reason);
+                var batch = WindowResultsCodec.Decode(result.Message, _analyses, out var reason);
                 if (batch is null)
                 {
                     Interlocked.Increment(ref _foreign);

@@ -14,15 +14,15 @@ namespace CrimeStreaming.Kafka.Analysis;
 /// </summary>
 internal static class StateRecordCodec
 {
-    /// <summary>The header every state message carries: <c>crimestreaming-state</c> = <c>1</c> (the format version).</summary>
+    /// <summary>The header every state message carries: <c>crimestreaming-state</c> = <c>2</c> (the format version).</summary>
     public const string HeaderName = "crimestreaming-state";
 
     /// <summary>The key of a settings message.</summary>
     public const string SettingsKey = "settings";
 
-    private static readonly byte[] Version = "1"u8.ToArray();
+    private static readonly byte[] Version = "2"u8.ToArray();
 
-    public static Message<byte[], byte[]> Encode(StateRecord record)
+    public static Message<byte[], byte[]> Encode(StateRecord record, AnalysisRegistry analyses)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
@@ -64,8 +64,8 @@ internal static class StateRecordCodec
                 w.WriteEndArray();
                 w.WriteNumber("counted", s.Counted);
                 w.WriteNumber("late", s.Late);
-                WritePartials(w, "open", s.OpenPanes);
-                WritePartials(w, "unpublished", record.Unpublished);
+                WritePartials(w, "open", s.OpenPanes, analyses);
+                WritePartials(w, "unpublished", record.Unpublished, analyses);
             }
 
             w.WriteEndObject();
@@ -80,12 +80,14 @@ internal static class StateRecordCodec
     }
 
     /// <summary>Reads a state message; <see langword="null"/> with a reason when it is foreign or corrupt.</summary>
-    public static StateRecord? Decode(Message<byte[], byte[]> message, out string? reason)
+    /// <remarks>The settings are read whatever analyses they name; a state's partials are read with <paramref name="analyses"/>
+    /// (a state of analyses this member does not run is corrupt to it, and the settings check stops it first).</remarks>
+    public static StateRecord? Decode(Message<byte[], byte[]> message, AnalysisRegistry analyses, out string? reason)
     {
         reason = null;
         if (message.Headers is not { Count: > 0 } || !message.Headers.TryGetLastBytes(HeaderName, out var version) || !version.AsSpan().SequenceEqual(Version))
         {
-            reason = "no crimestreaming-state header (version 1)";
+            reason = "no crimestreaming-state header (version 2)";
             return null;
         }
 
@@ -108,8 +110,8 @@ internal static class StateRecordCodec
                         root.GetProperty("shard_ended").EnumerateArray().Select(e => e.GetBoolean()).ToArray(),
                         root.GetProperty("counted").GetInt64(),
                         root.GetProperty("late").GetInt64(),
-                        ReadPartials(root.GetProperty("open")));
-                    var unpublished = ReadPartials(root.GetProperty("unpublished"));
+                        ReadPartials(root.GetProperty("open"), analyses));
+                    var unpublished = ReadPartials(root.GetProperty("unpublished"), analyses);
                     if (snapshot.OpenPanes.Concat(unpublished).Any(p => p.Partition != partition))
                     {
                         reason = $"the state of partition {partition} holds panes of another partition";
@@ -122,8 +124,9 @@ internal static class StateRecordCodec
                     return null;
             }
         }
-        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any failure, an aggregate's own Read included, makes the message corrupt: skipped and counted.
             reason = $"not a state message: {e.Message}";
             return null;
         }
@@ -144,6 +147,13 @@ internal static class StateRecordCodec
         w.WriteNumber("top", s.Top);
         w.WriteString("results_topic", s.ResultsTopic);
         w.WriteNumber("partitions", s.Partitions);
+        w.WriteStartArray("analyses");
+        foreach (var analysis in s.Analyses)
+        {
+            w.WriteStringValue(analysis);
+        }
+
+        w.WriteEndArray();
     }
 
     private static AnalysisSettings ReadSettings(JsonElement e) => new(
@@ -153,20 +163,21 @@ internal static class StateRecordCodec
         TimeSpan.FromTicks(e.GetProperty("idle_timeout_ticks").GetInt64()),
         e.GetProperty("top").GetInt32(),
         e.GetProperty("results_topic").GetString() ?? throw new FormatException("results_topic is null"),
-        e.GetProperty("partitions").GetInt32());
+        e.GetProperty("partitions").GetInt32(),
+        e.GetProperty("analyses").EnumerateArray().Select(a => a.GetString() ?? throw new FormatException("an analysis is null")).ToArray());
 
-    private static void WritePartials(Utf8JsonWriter w, string name, IReadOnlyList<PanePartial> partials)
+    private static void WritePartials(Utf8JsonWriter w, string name, IReadOnlyList<PanePartial> partials, AnalysisRegistry analyses)
     {
         w.WriteStartArray(name);
         foreach (var partial in partials)
         {
             w.WriteStartObject();
-            WindowResultsCodec.Write(w, partial);
+            WindowResultsCodec.Write(w, partial, analyses);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
     }
 
-    private static PanePartial[] ReadPartials(JsonElement array) => array.EnumerateArray().Select(WindowResultsCodec.ReadPartial).ToArray();
+    private static PanePartial[] ReadPartials(JsonElement array, AnalysisRegistry analyses) => array.EnumerateArray().Select(p => WindowResultsCodec.ReadPartial(p, analyses)).ToArray();
 }

@@ -33,10 +33,12 @@ internal sealed class StateTopicReader : IDisposable
     private long _foreign;
     private long _read;
     private readonly TimeSpan _patience;
+    private readonly AnalysisRegistry _analyses;
 
     public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger)
     {
         _patience = options.UnreachableTimeout;
+        _analyses = new AnalysisRegistry(options.AllAnalyses());
         _topic = topic;
         _logger = logger;
         _latest = new StateRecord?[partitions];
@@ -161,7 +163,7 @@ internal sealed class StateTopicReader : IDisposable
         _next[p] = Math.Max(_next[p], result.Offset.Value + 1);
         var firstTime = result.Offset.Value < _judgedFrom[p] || result.Offset.Value >= _judgedTo[p];
         _judgedTo[p] = Math.Max(_judgedTo[p], result.Offset.Value + 1);
-        var record = StateRecordCodec.Decode(result.Message, out var reason);
+        var record = StateRecordCodec.Decode(result.Message, _analyses, out var reason);
         if (record is null || (record.Snapshot is { } s && s.Partition != p))
         {
             if (!firstTime)

@@ -8,18 +8,19 @@ using CrimeStreaming.ScaleOut;
 namespace CrimeStreaming.Kafka.Analysis;
 
 /// <summary>
-/// The results topic's messages: pane partials and partition progress (with its checkpoint) as JSON, marked with the
-/// header <see cref="HeaderName"/> so that anything else on the topic is recognised as foreign.
+/// The results topic's messages: pane partials (each tagged with its analysis' name, the accumulator in the aggregate's
+/// own JSON) and partition progress (with its checkpoint) as JSON, marked with the header <see cref="HeaderName"/> so
+/// that anything else on the topic is recognised as foreign.
 /// </summary>
 internal static class WindowResultsCodec
 {
-    /// <summary>The header every results message carries: <c>crimestreaming-results</c> = <c>1</c> (the format version).</summary>
+    /// <summary>The header every results message carries: <c>crimestreaming-results</c> = <c>2</c> (the format version).</summary>
     public const string HeaderName = "crimestreaming-results";
 
-    private static readonly byte[] Version = "1"u8.ToArray();
+    private static readonly byte[] Version = "2"u8.ToArray();
 
     /// <summary>One flush of an instance: the partials it closed, then its partitions' progress (which they precede).</summary>
-    public static Message<byte[], byte[]> Encode(string instance, IReadOnlyCollection<PanePartial> partials, IReadOnlyCollection<PartitionProgress> progress)
+    public static Message<byte[], byte[]> Encode(string instance, IReadOnlyCollection<PanePartial> partials, IReadOnlyCollection<PartitionProgress> progress, AnalysisRegistry analyses)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (partials.Count * 256));
         using (var w = new Utf8JsonWriter(buffer))
@@ -30,7 +31,7 @@ internal static class WindowResultsCodec
             foreach (var partial in partials)
             {
                 w.WriteStartObject();
-                Write(w, partial);
+                Write(w, partial, analyses);
                 w.WriteEndObject();
             }
 
@@ -55,14 +56,14 @@ internal static class WindowResultsCodec
         };
     }
 
-    internal static void Write(Utf8JsonWriter w, PanePartial partial)
+    internal static void Write(Utf8JsonWriter w, PanePartial partial, AnalysisRegistry analyses)
     {
         w.WriteNumber("partition", partial.Partition);
         w.WriteString("pane", partial.PaneStart.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        w.WriteNumber("total", partial.Counts.Total);
-        w.WriteNumber("near", partial.Counts.Near);
-        WriteCounts(w, "types", partial.Counts.Types);
-        WriteCounts(w, "areas", partial.Counts.Areas);
+        w.WriteString("analysis", partial.Analysis);
+        w.WriteNumber("reports", partial.Reports);
+        w.WritePropertyName("acc");
+        analyses.Get(partial.Analysis).WriteAccumulator(w, partial.Accumulator);
     }
 
     private static void Write(Utf8JsonWriter w, PartitionProgress progress)
@@ -112,12 +113,12 @@ internal static class WindowResultsCodec
     /// this format). Without <paramref name="withPartials"/> the partials are left unread (an instance following the
     /// topic for checkpoints only).
     /// </summary>
-    public static ResultsBatch? Decode(Message<byte[], byte[]> message, out string? reason, bool withPartials = true)
+    public static ResultsBatch? Decode(Message<byte[], byte[]> message, AnalysisRegistry analyses, out string? reason, bool withPartials = true)
     {
         reason = null;
         if (message.Headers is not { Count: > 0 } || !message.Headers.TryGetLastBytes(HeaderName, out var version) || !version.AsSpan().SequenceEqual(Version))
         {
-            reason = "no crimestreaming-results header (version 1)";
+            reason = "no crimestreaming-results header (version 2)";
             return null;
         }
 
@@ -131,21 +132,30 @@ internal static class WindowResultsCodec
                 return null;
             }
 
-            var partials = withPartials ? root.GetProperty("partials").EnumerateArray().Select(ReadPartial).ToArray() : [];
+            var partials = withPartials ? root.GetProperty("partials").EnumerateArray().Select(p => ReadPartial(p, analyses)).ToArray() : [];
             var progress = root.GetProperty("progress").EnumerateArray().Select(ReadProgress).ToArray();
             return new ResultsBatch(partials, progress);
         }
-        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any failure, the aggregate's own Read included, makes the message corrupt: skipped and counted, never a crash.
             reason = $"not a results message: {e.Message}";
             return null;
         }
     }
 
-    internal static PanePartial ReadPartial(JsonElement p) => new(
-        p.GetProperty("partition").GetInt32(),
-        ParseTime(p.GetProperty("pane")),
-        CrimeCounts.FromParts(p.GetProperty("total").GetInt64(), p.GetProperty("near").GetInt64(), ReadCounts(p.GetProperty("types")), ReadCounts(p.GetProperty("areas"))));
+    internal static PanePartial ReadPartial(JsonElement p, AnalysisRegistry analyses)
+    {
+        var name = p.GetProperty("analysis").GetString() ?? throw new FormatException("a partial's analysis is null");
+        var reports = p.GetProperty("reports").GetInt64();
+        if (reports < 1)
+        {
+            throw new FormatException($"a partial holds {reports} reports");
+        }
+
+        var analysis = analyses.Find(name) ?? throw new FormatException($"a partial of analysis \"{name}\", which this group does not run ({analyses})");
+        return new PanePartial(p.GetProperty("partition").GetInt32(), ParseTime(p.GetProperty("pane")), name, reports, analysis.ReadAccumulator(p.GetProperty("acc")));
+    }
 
     private static PartitionProgress ReadProgress(JsonElement root)
     {
@@ -170,20 +180,6 @@ internal static class WindowResultsCodec
 
         return new PartitionProgress(root.GetProperty("partition").GetInt32(), root.GetProperty("partitions").GetInt32(), ParseTime(root.GetProperty("closed_through")), state) { Checkpoint = checkpoint };
     }
-
-    private static void WriteCounts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> counts)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, count) in counts.OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            w.WriteNumber(key, count);
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static IEnumerable<KeyValuePair<string, long>> ReadCounts(JsonElement element) =>
-        element.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())).ToArray();
 
     internal static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, Time(time));
 

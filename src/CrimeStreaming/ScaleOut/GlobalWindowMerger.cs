@@ -4,53 +4,75 @@ using System.Text;
 namespace CrimeStreaming.ScaleOut;
 
 /// <summary>
-/// Merges the per-partition pane partials of every analysis instance into global sliding windows (1, 6 and 12 hours,
-/// sliding by one hour, by default), emitting each window once every partition's watermark has passed its end: the
-/// results do not depend on how many instances computed the partials, nor on how partitions interleaved.
+/// Merges the per-partition pane partials of every analysis instance into global windows, for each analysis of the group
+/// (the crime snapshot over 1, 6 and 12 hours sliding by one hour, by default), emitting each window once every
+/// partition's watermark has passed its end: the results do not depend on how many instances computed the partials, nor
+/// on how partitions interleaved.
 /// </summary>
 /// <remarks>
 /// <para>The global watermark is the minimum of the partitions' <see cref="PartitionProgress.ClosedThrough"/>; ended
 /// partitions do not hold it back, idle ones neither (while idle); a partition without any progress yet holds it at the
 /// beginning of time. When every partition has ended, the remaining windows are emitted and the merger is complete.</para>
 /// <para>A window is emitted only if it holds reports, so whether it is emitted is decided by the data alone. Results
-/// come in order of window end, then length; <see cref="Digest"/> hashes them in that order.</para>
+/// come analysis by analysis, each in order of window end, then length, then slide; each analysis has its digest
+/// (<see cref="DigestOf"/>) of its results in that order, and <see cref="Digest"/> is the crime snapshot's.</para>
 /// <para>Duplicate partials (redelivery, an instance that recomputed a partition after a rebalance) are dropped; see
 /// <see cref="PartialOutcome"/>. Not thread-safe: feed it from one reader.</para>
 /// </remarks>
 public sealed class GlobalWindowMerger : IDisposable
 {
-    private readonly int[] _hours;
-    private readonly int _top;
+    private readonly AnalysisPanes[] _analyses;
+    private readonly long _pane;
     private readonly long[] _closedThrough;
     private readonly PartitionState?[] _states;
     private readonly PartitionCheckpoint?[] _checkpoints;
-    private readonly SortedDictionary<long, CrimeCounts> _panes = [];
-    private readonly Dictionary<(long Pane, int Partition), ulong> _seen = [];
-    private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private long _emittedThrough = long.MinValue;
-    private long _lastData = long.MinValue;
+    private readonly Dictionary<(string Analysis, long Pane, int Partition), ulong> _seen = [];
     private long _accepted;
     private long _duplicates;
     private long _conflicting;
     private long _late;
     private long _foreign;
-    private long _windows;
 
-    /// <summary>Creates a merger for a topic of <paramref name="partitionCount"/> partitions.</summary>
+    /// <summary>Creates a merger of the crime snapshot alone, on hour panes, for a topic of <paramref name="partitionCount"/> partitions.</summary>
     /// <param name="partitionCount">The input topic's partitions.</param>
-    /// <param name="windowHours">Window lengths in hours. The default value is 1, 6 and 12.</param>
+    /// <param name="windowHours">Window lengths in hours, sliding by one hour. The default value is 1, 6 and 12.</param>
     /// <param name="top">How many crime types and areas each result lists. The default value is 5.</param>
+#pragma warning disable RS0027 // the crime snapshot's constructor came first; the general one has as many parameters, none optional
     public GlobalWindowMerger(int partitionCount, IEnumerable<int>? windowHours = null, int top = 5)
+#pragma warning restore RS0027
+        : this(partitionCount, [CrimeSnapshotOf(windowHours, top)], Panes.Length)
+    {
+    }
+
+    /// <summary>Creates a merger of <paramref name="analyses"/> for a topic of <paramref name="partitionCount"/> partitions.</summary>
+    /// <param name="partitionCount">The input topic's partitions.</param>
+    /// <param name="analyses">The group's analyses (distinct names), each valid with <paramref name="paneLength"/>.</param>
+    /// <param name="paneLength">The group's pane length.</param>
+    /// <exception cref="ArgumentException">An analysis is invalid with this pane (see <see cref="WindowedAnalysis.Errors"/>), or two share a name.</exception>
+    public GlobalWindowMerger(int partitionCount, IEnumerable<WindowedAnalysis> analyses, TimeSpan paneLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        _hours = (windowHours ?? [1, 6, 12]).Distinct().Order().ToArray();
-        if (_hours.Length == 0 || _hours[0] < 1 || _hours[^1] > 24 * 366)
+        ArgumentNullException.ThrowIfNull(analyses);
+        if (paneLength <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(windowHours), "Window lengths must be between 1 hour and a year, and at least one is needed.");
+            throw new ArgumentOutOfRangeException(nameof(paneLength), paneLength, "The pane length must be positive.");
         }
 
-        _top = top;
+        var list = analyses.ToArray();
+        var errors = list.SelectMany(a => a.Errors(paneLength)).ToList();
+        errors.AddRange(list.GroupBy(a => a.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"two analyses are named {g.Key}"));
+        if (list.Length == 0)
+        {
+            errors.Add("at least one analysis is needed");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(analyses));
+        }
+
+        _pane = paneLength.Ticks;
+        _analyses = list.Select(a => new AnalysisPanes(a)).ToArray();
         PartitionCount = partitionCount;
         _closedThrough = Enumerable.Repeat(long.MinValue, partitionCount).ToArray();
         _states = new PartitionState?[partitionCount];
@@ -63,8 +85,14 @@ public sealed class GlobalWindowMerger : IDisposable
     /// <summary>Whether every partition has ended and every window has been emitted.</summary>
     public bool IsComplete => _states.All(s => s == PartitionState.Ended);
 
-    /// <summary>The SHA-256 (hex) of the results emitted so far, in canonical order: compare runs with it.</summary>
-    public string Digest => Convert.ToHexString(_digest.GetCurrentHash()).ToLowerInvariant();
+    /// <summary>
+    /// The SHA-256 (hex) of the crime snapshot's results emitted so far (or of the first analysis', without it), in
+    /// canonical order: compare runs with it.
+    /// </summary>
+    public string Digest => DigestOf((_analyses.FirstOrDefault(a => a.Analysis.Name == WindowedAnalysis.CrimeSnapshotName) ?? _analyses[0]).Analysis.Name);
+
+    /// <summary>The analyses merged, in the order their results come.</summary>
+    public IReadOnlyList<WindowedAnalysis> Analyses => _analyses.Select(a => a.Analysis).ToArray();
 
     /// <summary>Counts so far.</summary>
     public MergeSummary Summary => new()
@@ -74,26 +102,36 @@ public sealed class GlobalWindowMerger : IDisposable
         Conflicting = _conflicting,
         Late = _late,
         Foreign = _foreign,
-        Windows = _windows,
+        Windows = _analyses.Sum(a => a.Windows),
         Reports = _checkpoints.Sum(c => c?.Counted ?? 0),
         LateReports = _checkpoints.Sum(c => c?.Late ?? 0),
         Complete = IsComplete,
         Digest = Digest,
+        Digests = _analyses.ToDictionary(a => a.Analysis.Name, a => DigestOf(a.Analysis.Name), StringComparer.Ordinal),
     };
 
-    /// <summary>Adds one partition's counts for one pane.</summary>
+    /// <summary>The SHA-256 (hex) of <paramref name="analysis"/>'s results emitted so far, in canonical order.</summary>
+    /// <exception cref="ArgumentException">No analysis has that name.</exception>
+    public string DigestOf(string analysis)
+    {
+        var panes = _analyses.FirstOrDefault(a => a.Analysis.Name == analysis) ?? throw new ArgumentException($"No analysis is named {analysis}.", nameof(analysis));
+        return Convert.ToHexString(panes.Digest.GetCurrentHash()).ToLowerInvariant();
+    }
+
+    /// <summary>Adds one partition's accumulator of one analysis for one pane.</summary>
     public PartialOutcome Add(PanePartial partial)
     {
         ArgumentNullException.ThrowIfNull(partial);
-        if (partial.Partition < 0 || partial.Partition >= PartitionCount)
+        var target = Array.Find(_analyses, a => a.Analysis.Name == partial.Analysis);
+        if (partial.Partition < 0 || partial.Partition >= PartitionCount || target is null)
         {
             _foreign++;
             return PartialOutcome.Foreign;
         }
 
-        var pane = Panes.StartTicks(partial.PaneStart.UtcTicks);
-        var fingerprint = Fingerprint(partial.Counts);
-        if (_seen.TryGetValue((pane, partial.Partition), out var first))
+        var pane = Panes.StartTicks(partial.PaneStart.UtcTicks, _pane);
+        var fingerprint = Fingerprint(target.Analysis, partial);
+        if (_seen.TryGetValue((partial.Analysis, pane, partial.Partition), out var first))
         {
             if (first == fingerprint)
             {
@@ -105,26 +143,25 @@ public sealed class GlobalWindowMerger : IDisposable
             return PartialOutcome.Conflicting;
         }
 
-        _seen[(pane, partial.Partition)] = fingerprint;
-        if (_emittedThrough != long.MinValue && pane + Panes.Length.Ticks <= _emittedThrough)
+        _seen[(partial.Analysis, pane, partial.Partition)] = fingerprint;
+        if (target.EmittedThrough != long.MinValue && pane + _pane <= target.EmittedThrough)
         {
             _late++;
             return PartialOutcome.Late;
         }
 
-        if (!_panes.TryGetValue(pane, out var counts))
+        if (!target.Panes.TryGetValue(pane, out var sum))
         {
-            counts = new CrimeCounts();
-            _panes[pane] = counts;
+            sum = (0, target.Analysis.CreateAccumulator());
         }
 
-        counts.Add(partial.Counts);
-        _lastData = Math.Max(_lastData, pane);
+        target.Panes[pane] = (sum.Reports + partial.Reports, target.Analysis.Sum(sum.Accumulator, partial.Accumulator));
+        target.LastData = Math.Max(target.LastData, pane);
         _accepted++;
         return PartialOutcome.Accepted;
     }
 
-    /// <summary>Records a partition's progress and returns the global windows it completes, in order.</summary>
+    /// <summary>Records a partition's progress and returns the global windows it completes, analysis by analysis, each in order.</summary>
     public IReadOnlyList<GlobalWindowResult> Add(PartitionProgress progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
@@ -148,7 +185,7 @@ public sealed class GlobalWindowMerger : IDisposable
         _states[p] = progress.State;
         var through = progress.State == PartitionState.Ended || progress.ClosedThrough == DateTimeOffset.MaxValue
             ? long.MaxValue
-            : Panes.StartTicks(progress.ClosedThrough.UtcTicks);
+            : Panes.StartTicks(progress.ClosedThrough.UtcTicks, _pane);
         _closedThrough[p] = Math.Max(_closedThrough[p], through);
         return Emit();
     }
@@ -161,8 +198,26 @@ public sealed class GlobalWindowMerger : IDisposable
     public PartitionState? StateOf(int partition) =>
         partition >= 0 && partition < PartitionCount ? _states[partition] : null;
 
-    /// <summary>Releases the digest's hash.</summary>
-    public void Dispose() => _digest.Dispose();
+    /// <summary>Releases the digests' hashes.</summary>
+    public void Dispose()
+    {
+        foreach (var analysis in _analyses)
+        {
+            analysis.Digest.Dispose();
+        }
+    }
+
+    private static WindowedAnalysis CrimeSnapshotOf(IEnumerable<int>? windowHours, int top)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var hours = (windowHours ?? [1, 6, 12]).Distinct().Order().ToArray();
+        if (hours.Length == 0 || hours[0] < 1 || hours[^1] > 24 * 366)
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowHours), "Window lengths must be between 1 hour and a year, and at least one is needed.");
+        }
+
+        return WindowedAnalysis.CrimeSnapshot(hours, top: top);
+    }
 
     private IReadOnlyList<GlobalWindowResult> Emit()
     {
@@ -189,57 +244,80 @@ public sealed class GlobalWindowMerger : IDisposable
             return []; // only idle and ended partitions: event time does not move on its own
         }
 
-        var hour = Panes.Length.Ticks;
-        var maxLength = _hours[^1] * hour;
-        if (complete)
-        {
-            watermark = _lastData == long.MinValue ? long.MinValue : _lastData + maxLength;
-        }
-
         var results = new List<GlobalWindowResult>();
-        var end = _emittedThrough == long.MinValue ? long.MinValue : _emittedThrough + hour;
-        while (_panes.Count > 0)
+        foreach (var analysis in _analyses)
         {
-            // Skip the hours whose windows would be empty: the next window with reports ends an hour after the oldest pane kept.
-            var oldest = _panes.First().Key;
-            end = Math.Max(end, oldest + hour);
-            if (end > watermark)
-            {
-                break;
-            }
-
-            foreach (var hours in _hours)
-            {
-                var counts = Sum(end - (hours * hour), end);
-                if (counts.Total > 0)
-                {
-                    var result = new GlobalWindowResult(hours, counts.ToSnapshot(new DateTimeOffset(end - (hours * hour), TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero), _top));
-                    _digest.AppendData(Encoding.UTF8.GetBytes(result.ToCanonicalString() + "\n"));
-                    results.Add(result);
-                    _windows++;
-                }
-            }
-
-            _emittedThrough = end;
-            end += hour;
-            while (_panes.Count > 0 && _panes.First().Key + maxLength < end)
-            {
-                _panes.Remove(_panes.First().Key); // no later window reaches back this far
-            }
-        }
-
-        if (watermark != long.MinValue && watermark > _emittedThrough && (watermark != long.MaxValue))
-        {
-            _emittedThrough = watermark; // every window ending by the watermark is settled, emitted or empty
+            Emit(analysis, complete, watermark, results);
         }
 
         return results;
     }
 
-    private CrimeCounts Sum(long from, long to)
+    private void Emit(AnalysisPanes analysis, bool complete, long watermark, List<GlobalWindowResult> results)
     {
-        var sum = new CrimeCounts();
-        foreach (var (start, counts) in _panes)
+        var windows = analysis.Analysis.Windows.OrderBy(w => w.Length).ThenBy(w => w.Slide).ToArray();
+        var maxLength = windows[^1].Length.Ticks;
+        if (complete)
+        {
+            watermark = analysis.LastData == long.MinValue ? long.MinValue : analysis.LastData + maxLength;
+        }
+
+        var panes = analysis.Panes;
+        var end = analysis.EmittedThrough == long.MinValue ? long.MinValue : analysis.EmittedThrough + _pane;
+        while (panes.Count > 0)
+        {
+            // Skip the panes whose windows would be empty: the next window with reports ends a pane after the oldest pane kept.
+            var oldest = panes.First().Key;
+            end = Math.Max(end, oldest + _pane);
+            if (end > watermark)
+            {
+                break;
+            }
+
+            foreach (var window in windows)
+            {
+                if ((end - DateTimeOffset.UnixEpoch.UtcTicks) % window.Slide.Ticks != 0)
+                {
+                    continue; // windows of this definition end on multiples of its slide
+                }
+
+                var start = end - window.Length.Ticks;
+                var (reports, accumulator) = Sum(analysis, start, end);
+                if (reports > 0)
+                {
+                    var result = new GlobalWindowResult(
+                        analysis.Analysis.Name,
+                        window,
+                        new DateTimeOffset(start, TimeSpan.Zero),
+                        new DateTimeOffset(end, TimeSpan.Zero),
+                        reports,
+                        analysis.Analysis.Result(accumulator),
+                        analysis.Analysis.Format(accumulator));
+                    analysis.Digest.AppendData(Encoding.UTF8.GetBytes(result.ToCanonicalString() + "\n"));
+                    results.Add(result);
+                    analysis.Windows++;
+                }
+            }
+
+            analysis.EmittedThrough = end;
+            end += _pane;
+            while (panes.Count > 0 && panes.First().Key + maxLength < end)
+            {
+                panes.Remove(panes.First().Key); // no later window reaches back this far
+            }
+        }
+
+        if (watermark != long.MinValue && watermark > analysis.EmittedThrough && (watermark != long.MaxValue))
+        {
+            analysis.EmittedThrough = watermark; // every window ending by the watermark is settled, emitted or empty
+        }
+    }
+
+    private static (long Reports, object Accumulator) Sum(AnalysisPanes analysis, long from, long to)
+    {
+        long reports = 0;
+        var sum = analysis.Analysis.CreateAccumulator();
+        foreach (var (start, pane) in analysis.Panes)
         {
             if (start >= to)
             {
@@ -248,28 +326,35 @@ public sealed class GlobalWindowMerger : IDisposable
 
             if (start >= from)
             {
-                sum.Add(counts);
+                reports += pane.Reports;
+                sum = analysis.Analysis.Sum(sum, pane.Accumulator);
             }
         }
 
-        return sum;
+        return (reports, sum);
     }
 
-    private static ulong Fingerprint(CrimeCounts counts)
+    /// <summary>A hash of the partial's report count and accumulator, in canonical JSON (object members sorted), so equal partials match whatever order their dictionaries were filled in.</summary>
+    private static ulong Fingerprint(WindowedAnalysis analysis, PanePartial partial)
     {
-        var text = new StringBuilder();
-        text.Append(counts.Total).Append('/').Append(counts.Near);
-        foreach (var (key, count) in counts.Types.OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            text.Append('|').Append(key).Append('=').Append(count);
-        }
+        var json = CanonicalJson.Write(analysis.Serialize(partial.Accumulator));
+        var text = Encoding.UTF8.GetBytes(partial.Reports.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + json);
+        return BitConverter.ToUInt64(SHA256.HashData(text));
+    }
 
-        text.Append('#');
-        foreach (var (key, count) in counts.Areas.OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            text.Append('|').Append(key).Append('=').Append(count);
-        }
+    /// <summary>One analysis' panes (reports and summed accumulator per pane start), emission mark and digest.</summary>
+    private sealed class AnalysisPanes(WindowedAnalysis analysis)
+    {
+        public WindowedAnalysis Analysis { get; } = analysis;
 
-        return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        public SortedDictionary<long, (long Reports, object Accumulator)> Panes { get; } = [];
+
+        public IncrementalHash Digest { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public long EmittedThrough { get; set; } = long.MinValue;
+
+        public long LastData { get; set; } = long.MinValue;
+
+        public long Windows { get; set; }
     }
 }

@@ -30,8 +30,11 @@ public sealed record MergeSummary
     /// <summary>Whether every partition has ended, so every window has been emitted.</summary>
     public bool Complete { get; init; }
 
-    /// <summary>The SHA-256 of every global window result so far, in canonical order (hex).</summary>
+    /// <summary>The SHA-256 of the crime snapshot's global window results so far, in canonical order (hex).</summary>
     public string Digest { get; init; } = string.Empty;
+
+    /// <summary>Per analysis, the SHA-256 of its global window results so far, in canonical order (hex).</summary>
+    public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,7 +1,7 @@
 namespace CrimeStreaming.ScaleOut;
 
 /// <summary>
-/// Aggregates one partition of the input topic into hour panes by report time, with the partition's own watermark, as
+/// Aggregates one partition of the input topic into panes by report time (one accumulator per analysis and pane), with the partition's own watermark, as
 /// Flink and Kafka Streams keep event time per partition: how partitions interleave at the consumer cannot make a report
 /// late.
 /// </summary>
@@ -11,8 +11,8 @@ namespace CrimeStreaming.ScaleOut;
 /// replay independently (as fast as possible, each on its own clock) interleave arbitrarily in a partition; the
 /// watermark of the slowest one is what they all have passed. A shard not seen yet holds the watermark back until its
 /// first report or its end marker.</para>
-/// <para>A pane closes once the watermark reaches its end and is then handed out as a <see cref="PanePartial"/> (panes
-/// without reports are not). A report whose pane has closed is late: counted in <see cref="LateCount"/>, not aggregated.</para>
+/// <para>A pane closes once the watermark reaches its end and is then handed out as one <see cref="PanePartial"/> per
+/// analysis, in the order of the analyses (panes without reports are not). A report whose pane has closed is late: counted in <see cref="LateCount"/>, not aggregated.</para>
 /// <para>Its whole state is a function of the partition's messages in order: <see cref="Snapshot"/> takes it (open
 /// panes included), and whoever resumes the partition (after a crash or a rebalance) restores it with
 /// <see cref="Restore(PartitionSnapshot)"/> and reads on from <see cref="PartitionSnapshot.NextOffset"/>, continuing
@@ -21,30 +21,52 @@ namespace CrimeStreaming.ScaleOut;
 /// </remarks>
 public sealed class PartitionPaneAggregator
 {
-    private readonly SortedDictionary<long, CrimeCounts> _open = [];
-    private readonly Func<CrimeRecord, bool> _isNear;
+    private readonly SortedDictionary<long, OpenPane> _open = [];
+    private readonly WindowedAnalysis[] _analyses;
+    private readonly long _pane;
     private readonly long _disorder;
     private long[] _maxSeen = [long.MinValue];
     private bool[] _shardEnded = [false];
     private long _closedThrough = long.MinValue;
     private long _nextOffset = -1;
 
-    /// <summary>Creates the aggregator of one partition.</summary>
+    /// <summary>Creates the aggregator of one partition for the crime snapshot alone, on hour panes.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="allowedDisorder">How far behind the partition's latest report time a report may come and still count; not negative.</param>
     /// <param name="isNear">Whether a record counts as near the place of interest.</param>
     public PartitionPaneAggregator(int partition, TimeSpan allowedDisorder, Func<CrimeRecord, bool> isNear)
+        : this(partition, allowedDisorder, [WindowedAnalysis.CrimeSnapshot([1], isNear ?? throw new ArgumentNullException(nameof(isNear)))], Panes.Length)
+    {
+    }
+
+    /// <summary>Creates the aggregator of one partition for <paramref name="analyses"/>.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="allowedDisorder">How far behind the partition's latest report time a report may come and still count; not negative.</param>
+    /// <param name="analyses">The analyses, with distinct names; each closed pane yields one partial per analysis, in this order.</param>
+    /// <param name="paneLength">The pane length; positive.</param>
+    public PartitionPaneAggregator(int partition, TimeSpan allowedDisorder, IEnumerable<WindowedAnalysis> analyses, TimeSpan paneLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
-        ArgumentNullException.ThrowIfNull(isNear);
+        ArgumentNullException.ThrowIfNull(analyses);
         if (allowedDisorder < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(allowedDisorder), allowedDisorder, "The allowed disorder must not be negative.");
         }
 
+        if (paneLength <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(paneLength), paneLength, "The pane length must be positive.");
+        }
+
+        _analyses = analyses.ToArray();
+        if (_analyses.Length == 0 || _analyses.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() != _analyses.Length)
+        {
+            throw new ArgumentException("At least one analysis is needed, and their names must differ.", nameof(analyses));
+        }
+
         Partition = partition;
         _disorder = allowedDisorder.Ticks;
-        _isNear = isNear;
+        _pane = paneLength.Ticks;
     }
 
     /// <summary>The partition.</summary>
@@ -72,7 +94,7 @@ public sealed class PartitionPaneAggregator
         long open = 0;
         foreach (var pane in _open.Values)
         {
-            open += pane.Total;
+            open += pane.Reports;
         }
 
         return new(_nextOffset, ClosedThrough, _maxSeen.Select(ToTime).ToArray(), _shardEnded.ToArray(), Counted - open, LateCount);
@@ -85,12 +107,10 @@ public sealed class PartitionPaneAggregator
     /// </summary>
     public PartitionSnapshot Snapshot()
     {
-        var open = new List<PanePartial>(_open.Count);
+        var open = new List<PanePartial>(_open.Count * _analyses.Length);
         foreach (var (start, pane) in _open)
         {
-            var copy = new CrimeCounts();
-            copy.Add(pane);
-            open.Add(new PanePartial(Partition, new DateTimeOffset(start, TimeSpan.Zero), copy));
+            open.AddRange(pane.Partials(Partition, start, _analyses, copy: true));
         }
 
         return new PartitionSnapshot(Partition, _nextOffset, ClosedThrough, _maxSeen.Select(ToTime).ToArray(), _shardEnded.ToArray(), Counted, LateCount, open);
@@ -122,19 +142,26 @@ public sealed class PartitionPaneAggregator
 
         var closedThrough = snapshot.ClosedThrough is { } c ? (c == DateTimeOffset.MaxValue ? long.MaxValue : c.UtcTicks) : long.MinValue;
         long inPanes = 0;
-        foreach (var pane in snapshot.OpenPanes)
+        foreach (var group in snapshot.OpenPanes.GroupBy(p => p.PaneStart.UtcTicks))
         {
-            var start = Panes.StartTicks(pane.PaneStart.UtcTicks);
-            if (pane.Partition != Partition || start != pane.PaneStart.UtcTicks || start + Panes.Length.Ticks <= closedThrough || _open.ContainsKey(start))
+            var start = Panes.StartTicks(group.Key, _pane);
+            var partials = group.ToArray();
+            var names = partials.Select(p => p.Analysis).ToArray();
+            if (partials.Any(p => p.Partition != Partition) || start != group.Key || start + _pane <= closedThrough
+                || !names.SequenceEqual(_analyses.Select(a => a.Name)) || partials.Any(p => p.Reports != partials[0].Reports || p.Reports < 1))
             {
                 _open.Clear();
-                throw new ArgumentException($"The snapshot's open pane {pane.PaneStart:O} of partition {pane.Partition} is closed, repeated, of another partition or not on the hour.", nameof(snapshot));
+                throw new ArgumentException($"The snapshot's open pane {group.First().PaneStart:O} of partition {group.First().Partition} is closed, of another partition, not on a pane boundary, or does not hold one partial of each analysis ({string.Join(", ", _analyses.Select(a => a.Name))}) with the same report count.", nameof(snapshot));
             }
 
-            var counts = new CrimeCounts();
-            counts.Add(pane.Counts);
-            _open[start] = counts;
-            inPanes += counts.Total;
+            var pane = new OpenPane(_analyses.Length) { Reports = partials[0].Reports };
+            for (var i = 0; i < _analyses.Length; i++)
+            {
+                pane.Accumulators[i] = _analyses[i].Sum(_analyses[i].CreateAccumulator(), partials[i].Accumulator);
+            }
+
+            _open[start] = pane;
+            inPanes += pane.Reports;
         }
 
         if (inPanes > snapshot.Counted || snapshot.Late < 0)
@@ -165,8 +192,8 @@ public sealed class PartitionPaneAggregator
         var s = ShardSlot(shard);
         Skip(offset);
         var t = report.ReportTime.UtcTicks;
-        var pane = Panes.StartTicks(t);
-        var paneClosed = IsEnded || pane + Panes.Length.Ticks <= _closedThrough;
+        var pane = Panes.StartTicks(t, _pane);
+        var paneClosed = IsEnded || pane + _pane <= _closedThrough;
         if (paneClosed)
         {
             LateCount++;
@@ -217,13 +244,13 @@ public sealed class PartitionPaneAggregator
     }
 
     /// <summary>
-    /// Closes every pane ending at or before <paramref name="closedThrough"/> (an hour boundary; later instants are
+    /// Closes every pane ending at or before <paramref name="closedThrough"/> (a pane boundary; later instants are
     /// rounded down).
     /// </summary>
     public void CloseThrough(DateTimeOffset closedThrough, ICollection<PanePartial> closed)
     {
         ArgumentNullException.ThrowIfNull(closed);
-        var through = closedThrough == DateTimeOffset.MaxValue ? long.MaxValue : Panes.StartTicks(closedThrough.UtcTicks);
+        var through = closedThrough == DateTimeOffset.MaxValue ? long.MaxValue : Panes.StartTicks(closedThrough.UtcTicks, _pane);
         if (through <= _closedThrough)
         {
             return;
@@ -233,13 +260,16 @@ public sealed class PartitionPaneAggregator
         while (_open.Count > 0)
         {
             var (start, pane) = _open.First();
-            if (start + Panes.Length.Ticks > through)
+            if (start + _pane > through)
             {
                 break;
             }
 
             _open.Remove(start);
-            closed.Add(new PanePartial(Partition, new DateTimeOffset(start, TimeSpan.Zero), pane));
+            foreach (var partial in pane.Partials(Partition, start, _analyses, copy: false))
+            {
+                closed.Add(partial);
+            }
         }
     }
 
@@ -255,11 +285,21 @@ public sealed class PartitionPaneAggregator
     {
         if (!_open.TryGetValue(pane, out var open))
         {
-            open = new CrimeCounts();
+            open = new OpenPane(_analyses.Length);
+            for (var i = 0; i < _analyses.Length; i++)
+            {
+                open.Accumulators[i] = _analyses[i].CreateAccumulator();
+            }
+
             _open[pane] = open;
         }
 
-        open.Add(report.Record, _isNear(report.Record));
+        for (var i = 0; i < _analyses.Length; i++)
+        {
+            open.Accumulators[i] = _analyses[i].Add(open.Accumulators[i], report);
+        }
+
+        open.Reports++;
         Counted++;
     }
 
@@ -282,7 +322,7 @@ public sealed class PartitionPaneAggregator
         var watermark = slowest - _disorder;
         if (watermark > 0)
         {
-            CloseThrough(new DateTimeOffset(Panes.StartTicks(watermark), TimeSpan.Zero), closed);
+            CloseThrough(new DateTimeOffset(Panes.StartTicks(watermark, _pane), TimeSpan.Zero), closed);
         }
     }
 
@@ -313,4 +353,22 @@ public sealed class PartitionPaneAggregator
         long.MaxValue => DateTimeOffset.MaxValue,
         _ => new DateTimeOffset(ticks, TimeSpan.Zero),
     };
+
+    /// <summary>A pane still open: its reports and each analysis' accumulator of them.</summary>
+    private sealed class OpenPane(int analyses)
+    {
+        public long Reports { get; set; }
+
+        public object[] Accumulators { get; } = new object[analyses];
+
+        public IEnumerable<PanePartial> Partials(int partition, long start, WindowedAnalysis[] analyses, bool copy)
+        {
+            var paneStart = new DateTimeOffset(start, TimeSpan.Zero);
+            for (var i = 0; i < analyses.Length; i++)
+            {
+                var accumulator = copy ? analyses[i].Sum(analyses[i].CreateAccumulator(), Accumulators[i]) : Accumulators[i];
+                yield return new PanePartial(partition, paneStart, analyses[i].Name, Reports, accumulator);
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using CrimeStreaming.Aggregation;
 
 namespace CrimeStreaming.Windowing;
 
@@ -36,14 +37,9 @@ public static class CrimeAnalyses
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        var near = isNear ?? NearUscAsOriginal;
-        return SlidingWindows.Create(
-                reports,
-                windowLength,
-                slide,
-                batch => CrimeSnapshotAccumulator.Summarize(batch, near),
-                () => new CrimeSnapshotAccumulator(top))
-            .Select(w => new CrimeSnapshot(w.Start, w.End, w.Value.Total, w.Value.Near, w.Value.TopTypes, w.Value.TopAreas));
+        return reports
+            .AggregateOverWindow(new CrimeSnapshotAggregate(isNear, top), windowLength, slide)
+            .Select(w => w.Value.ToSnapshot(w.Start, w.End));
     }
 
     /// <summary>The original's windowed figures: over the last <paramref name="hours"/> simulated hours, sliding every hour (1, 6 and 12 in the study).</summary>
@@ -122,9 +118,8 @@ public static class CrimeAnalyses
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        var near = isNear ?? NearUscAsOriginal;
         return reports
-            .EventTimeWindows(r => r.ReportTime, windowLength, slide, allowedDisorder, () => new CrimeSnapshotBuilder(near), (b, r) => b.Add(r), late, origin)
-            .Select(w => w.Value.Build(w.Start, w.End, top));
+            .AggregateInEventTime(new CrimeSnapshotAggregate(isNear, top), r => r.ReportTime, windowLength, slide, allowedDisorder, late, origin)
+            .Select(w => w.Value.ToSnapshot(w.Start, w.End));
     }
 }

@@ -110,7 +110,7 @@ public class StateTopicTests
     }
 
     private static Message<byte[], byte[]> Valid(AnalysisSettings settings, int partition, long nextOffset) =>
-        StateRecordCodec.Encode(new StateRecord(settings, new PartitionSnapshot(partition, nextOffset, null, [null], [false], nextOffset, 0, []), []));
+        StateRecordCodec.Encode(new StateRecord(settings, new PartitionSnapshot(partition, nextOffset, null, [null], [false], nextOffset, 0, []), []), new AnalysisRegistry([WindowedAnalysis.CrimeSnapshot([1, 6, 12])]));
 
     private static void Produce(EmbeddedKafkaCluster cluster, IEnumerable<(int Partition, Message<byte[], byte[]> Message)> messages)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CrimeStreaming.Aggregation;
 using CrimeStreaming.ScaleOut;
 using CrimeStreaming.Windowing;
 

@@ -1,3 +1,4 @@
+using CrimeStreaming.Aggregation;
 using CrimeStreaming.ScaleOut;
 
 namespace CrimeStreaming.Tests.ScaleOut;

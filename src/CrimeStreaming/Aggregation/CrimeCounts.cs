@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using CrimeStreaming.Windowing;
 
-namespace CrimeStreaming.ScaleOut;
+namespace CrimeStreaming.Aggregation;
 
 /// <summary>
 /// The additive aggregate behind the original analyses: total, near the place of interest, and counts per crime type and
