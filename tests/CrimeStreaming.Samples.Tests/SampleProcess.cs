@@ -63,6 +63,8 @@ internal sealed class SampleProcess : IDisposable
 
     public static SampleProcess InMemory(params string[] args) => new("CrimeStreaming.InMemory", args);
 
+    public static SampleProcess CustomAnalysis(params string[] args) => new("CrimeStreaming.CustomAnalysis", args);
+
     /// <summary>Waits for the exit; fails the test if it takes longer than <paramref name="timeout"/>.</summary>
     public async Task<SampleProcess> ExitAsync(TimeSpan? timeout = null)
     {
