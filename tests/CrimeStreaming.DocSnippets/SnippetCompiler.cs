@@ -40,7 +40,9 @@ public static class SnippetCompiler
         var options = new CSharpCompilationOptions(isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary)
             .WithNullableContextOptions(NullableContextOptions.Enable)
             .WithOptimizationLevel(OptimizationLevel.Debug)
-            .WithGeneralDiagnosticOption(ReportDiagnostic.Error);
+            .WithGeneralDiagnosticOption(ReportDiagnostic.Error)
+            // As the SDK does for every project (NoWarn 1701;1702): reference unification across framework versions is not a problem.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress });
         var compilation = CSharpCompilation.Create(
             AssemblyName(snippet),
             [tree, CSharpSyntaxTree.ParseText(ImplicitUsings, parseOptions, path: "ImplicitUsings.g.cs")],
