@@ -19,7 +19,8 @@ namespace CrimeStreaming.Aggregation;
 /// <para><see cref="Add"/> and <see cref="Merge"/> may change their first argument and return it (or return a new
 /// value, for immutable accumulators); they never change <c>other</c>.</para>
 /// <para><see cref="Write"/> and <see cref="Read"/> carry an accumulator between instances and into the state changelog;
-/// an analysis group checks at start-up that they round-trip. <see cref="Format"/> is the exact text of a result: what
+/// an analysis group checks at start-up that they round-trip. <see cref="Write"/> must write equal accumulators as equal
+/// bytes (dictionary keys in a fixed order, say): a partial published twice is told from a conflicting one by its bytes. <see cref="Format"/> is the exact text of a result: what
 /// digests are computed over, so two runs compare by their digests.</para>
 /// <para><see cref="WindowAggregate{TInput, TAccumulator, TResult}"/> implements the serialization with
 /// System.Text.Json; <see cref="WindowAggregate.Create{TInput, TAccumulator, TResult}"/> builds an aggregate from

@@ -22,8 +22,8 @@ public abstract class WindowAggregate<TInput, TAccumulator, TResult> : IWindowAg
     /// <inheritdoc/>
     public abstract TResult GetResult(TAccumulator accumulator);
 
-    /// <inheritdoc/>
-    public virtual void Write(Utf8JsonWriter writer, TAccumulator accumulator) => JsonSerializer.Serialize(writer, accumulator);
+    /// <summary>Writes the accumulator as System.Text.Json serializes it, object members (dictionary keys) in ordinal order.</summary>
+    public virtual void Write(Utf8JsonWriter writer, TAccumulator accumulator) => CanonicalJson.Write(writer, accumulator);
 
     /// <inheritdoc/>
     public virtual TAccumulator Read(JsonElement json) =>

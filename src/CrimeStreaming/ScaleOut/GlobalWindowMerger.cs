@@ -155,7 +155,7 @@ public sealed class GlobalWindowMerger : IDisposable
             sum = (0, target.Analysis.CreateAccumulator());
         }
 
-        target.Panes[pane] = (sum.Reports + partial.Reports, target.Analysis.Sum(sum.Accumulator, partial.Accumulator));
+        target.Panes[pane] = (sum.Reports + partial.Reports, target.Analysis.Merge(sum.Accumulator, partial.Accumulator)); // the merger's own accumulator; the partial's stays as it is
         target.LastData = Math.Max(target.LastData, pane);
         _accepted++;
         return PartialOutcome.Accepted;
@@ -285,14 +285,15 @@ public sealed class GlobalWindowMerger : IDisposable
                 var (reports, accumulator) = Sum(analysis, start, end);
                 if (reports > 0)
                 {
+                    var value = analysis.Analysis.Result(accumulator);
                     var result = new GlobalWindowResult(
                         analysis.Analysis.Name,
                         window,
                         new DateTimeOffset(start, TimeSpan.Zero),
                         new DateTimeOffset(end, TimeSpan.Zero),
                         reports,
-                        analysis.Analysis.Result(accumulator),
-                        analysis.Analysis.Format(accumulator));
+                        value,
+                        analysis.Analysis.FormatResult(value));
                     analysis.Digest.AppendData(Encoding.UTF8.GetBytes(result.ToCanonicalString() + "\n"));
                     results.Add(result);
                     analysis.Windows++;
@@ -327,19 +328,20 @@ public sealed class GlobalWindowMerger : IDisposable
             if (start >= from)
             {
                 reports += pane.Reports;
-                sum = analysis.Analysis.Sum(sum, pane.Accumulator);
+                sum = analysis.Analysis.Merge(sum, pane.Accumulator);
             }
         }
 
         return (reports, sum);
     }
 
-    /// <summary>A hash of the partial's report count and accumulator, in canonical JSON (object members sorted), so equal partials match whatever order their dictionaries were filled in.</summary>
+    /// <summary>A hash of the partial's report count and its accumulator's bytes (aggregates write equal accumulators as equal bytes).</summary>
     private static ulong Fingerprint(WindowedAnalysis analysis, PanePartial partial)
     {
-        var json = CanonicalJson.Write(analysis.Serialize(partial.Accumulator));
-        var text = Encoding.UTF8.GetBytes(partial.Reports.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + json);
-        return BitConverter.ToUInt64(SHA256.HashData(text));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(BitConverter.GetBytes(partial.Reports));
+        hash.AppendData(analysis.Serialize(partial.Accumulator));
+        return BitConverter.ToUInt64(hash.GetCurrentHash());
     }
 
     /// <summary>One analysis' panes (reports and summed accumulator per pane start), emission mark and digest.</summary>

@@ -157,7 +157,7 @@ public sealed class PartitionPaneAggregator
             var pane = new OpenPane(_analyses.Length) { Reports = partials[0].Reports };
             for (var i = 0; i < _analyses.Length; i++)
             {
-                pane.Accumulators[i] = _analyses[i].Sum(_analyses[i].CreateAccumulator(), partials[i].Accumulator);
+                pane.Accumulators[i] = _analyses[i].Copy(partials[i].Accumulator);
             }
 
             _open[start] = pane;
@@ -366,7 +366,7 @@ public sealed class PartitionPaneAggregator
             var paneStart = new DateTimeOffset(start, TimeSpan.Zero);
             for (var i = 0; i < analyses.Length; i++)
             {
-                var accumulator = copy ? analyses[i].Sum(analyses[i].CreateAccumulator(), Accumulators[i]) : Accumulators[i];
+                var accumulator = copy ? analyses[i].Copy(Accumulators[i]) : Accumulators[i];
                 yield return new PanePartial(partition, paneStart, analyses[i].Name, Reports, accumulator);
             }
         }

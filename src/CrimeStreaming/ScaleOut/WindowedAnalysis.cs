@@ -93,8 +93,11 @@ public abstract class WindowedAnalysis
 
     internal abstract object Add(object accumulator, CrimeReport report);
 
-    /// <summary>A new accumulator holding <paramref name="a"/> and <paramref name="b"/>; neither changes.</summary>
-    internal abstract object Sum(object a, object b);
+    /// <summary>Adds <paramref name="other"/> to <paramref name="accumulator"/> (which it may change and return); <paramref name="other"/> never changes.</summary>
+    internal abstract object Merge(object accumulator, object other);
+
+    /// <summary>A new accumulator equal to <paramref name="accumulator"/>, which does not change.</summary>
+    internal object Copy(object accumulator) => Merge(CreateAccumulator(), accumulator);
 
     /// <summary>Writes an accumulator of this analysis (a <c>TAccumulator</c>) with its aggregate's <c>Write</c>.</summary>
     public abstract void WriteAccumulator(Utf8JsonWriter writer, object accumulator);
@@ -105,6 +108,9 @@ public abstract class WindowedAnalysis
     internal abstract object Result(object accumulator);
 
     internal abstract string Format(object accumulator);
+
+    /// <summary>The exact text of a result <see cref="Result"/> returned.</summary>
+    internal abstract string FormatResult(object result);
 
     /// <summary>The accumulator's JSON, as bytes.</summary>
     internal byte[] Serialize(object accumulator)
@@ -191,7 +197,7 @@ public sealed class WindowedAnalysis<TAccumulator, TResult> : WindowedAnalysis
 
     internal override object Add(object accumulator, CrimeReport report) => Aggregate.Add((TAccumulator)accumulator, report)!;
 
-    internal override object Sum(object a, object b) => Aggregate.Merge(Aggregate.Merge(Aggregate.CreateAccumulator(), (TAccumulator)a), (TAccumulator)b)!;
+    internal override object Merge(object accumulator, object other) => Aggregate.Merge((TAccumulator)accumulator, (TAccumulator)other)!;
 
     /// <inheritdoc/>
     public override void WriteAccumulator(Utf8JsonWriter writer, object accumulator) => Aggregate.Write(writer, (TAccumulator)accumulator);
@@ -202,4 +208,6 @@ public sealed class WindowedAnalysis<TAccumulator, TResult> : WindowedAnalysis
     internal override object Result(object accumulator) => Aggregate.GetResult((TAccumulator)accumulator)!;
 
     internal override string Format(object accumulator) => Aggregate.Format(Aggregate.GetResult((TAccumulator)accumulator));
+
+    internal override string FormatResult(object result) => Aggregate.Format((TResult)result);
 }

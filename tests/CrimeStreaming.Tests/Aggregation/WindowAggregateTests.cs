@@ -117,4 +117,37 @@ public class WindowAggregateTests
             w.Value.Should().Be(inWindow.Max(), $"the window {w.Start:t}..{w.End:t}");
         }
     }
+
+    [Fact]
+    public void Serialized_by_default_equal_accumulators_filled_in_any_order_write_equal_bytes_so_a_repeat_is_a_duplicate()
+    {
+        var perArea = WindowAggregate.Create<CrimeReport, Dictionary<string, long>, int>(
+            () => [],
+            (counts, r) =>
+            {
+                counts[r.Record.AreaName] = counts.GetValueOrDefault(r.Record.AreaName) + 1;
+                return counts;
+            },
+            (a, b) =>
+            {
+                foreach (var (k, v) in b)
+                {
+                    a[k] = a.GetValueOrDefault(k) + v;
+                }
+
+                return a;
+            },
+            counts => counts.Count);
+        var one = new Dictionary<string, long> { ["Harbor"] = 1, ["Central"] = 2 };
+        var other = new Dictionary<string, long> { ["Central"] = 2, ["Harbor"] = 1 };
+
+        Written(w => perArea.Write(w, one)).Should().Be("{\"Central\":2,\"Harbor\":1}").And.Be(Written(w => perArea.Write(w, other)));
+
+        var analysis = CrimeStreaming.ScaleOut.WindowedAnalysis.Create("per-area", perArea, CrimeStreaming.ScaleOut.WindowDefinition.Hours(1));
+        using var merger = new CrimeStreaming.ScaleOut.GlobalWindowMerger(1, [analysis], TimeSpan.FromHours(1));
+        merger.Add(new CrimeStreaming.ScaleOut.PanePartial(0, Start, "per-area", 3, one)).Should().Be(CrimeStreaming.ScaleOut.PartialOutcome.Accepted);
+        merger.Add(new CrimeStreaming.ScaleOut.PanePartial(0, Start, "per-area", 3, other)).Should().Be(CrimeStreaming.ScaleOut.PartialOutcome.Duplicate);
+        merger.Add(new CrimeStreaming.ScaleOut.PanePartial(0, Start, "per-area", 3, new Dictionary<string, long> { ["Central"] = 3 })).Should().Be(CrimeStreaming.ScaleOut.PartialOutcome.Conflicting);
+        merger.Add(new CrimeStreaming.ScaleOut.PanePartial(0, Start, "other", 3, one)).Should().Be(CrimeStreaming.ScaleOut.PartialOutcome.Foreign, "an analysis the merger does not run");
+    }
 }

@@ -1,11 +1,23 @@
 using System.Text.Json.Nodes;
 
-namespace CrimeStreaming.ScaleOut;
+namespace CrimeStreaming.Aggregation;
 
 /// <summary>JSON with every object's members in ordinal order: equal values, equal text, whatever order dictionaries were filled in.</summary>
 internal static class CanonicalJson
 {
-    public static string Write(ReadOnlySpan<byte> json) => Sorted(JsonNode.Parse(json))?.ToJsonString() ?? "null";
+    /// <summary>Writes <paramref name="value"/> as System.Text.Json serializes it, with object members sorted.</summary>
+    public static void Write<T>(System.Text.Json.Utf8JsonWriter writer, T value)
+    {
+        var node = Sorted(System.Text.Json.JsonSerializer.SerializeToNode(value));
+        if (node is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            node.WriteTo(writer);
+        }
+    }
 
     private static JsonNode? Sorted(JsonNode? node) => node switch
     {
