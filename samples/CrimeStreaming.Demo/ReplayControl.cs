@@ -1,5 +1,4 @@
 using System.Globalization;
-using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
 
@@ -40,11 +39,14 @@ internal sealed class ReplayControl(AcceleratedClock clock, double minAccelerati
 
     public void Fastest() => Clock.SetAcceleration(MaxAcceleration);
 
-    /// <summary>Runs the clock at <paramref name="text"/> simulated seconds per real second.</summary>
-    /// <param name="name">What the value is called in the error message (e.g. <c>speed</c>).</param>
-    /// <param name="text">The acceleration as written (invariant culture).</param>
-    /// <exception cref="UsageException">Not a finite number from <see cref="MinAcceleration"/> to <see cref="MaxAcceleration"/>; the message names the value.</exception>
-    public void SetSpeed(string name, string text) => Clock.SetAcceleration(OptionValues.Double(name, text, MinAcceleration, MaxAcceleration));
+    /// <summary>Runs the clock at <paramref name="acceleration"/> simulated seconds per real second.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not from <see cref="MinAcceleration"/> to <see cref="MaxAcceleration"/>.</exception>
+    public void SetSpeed(double acceleration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(acceleration, MinAcceleration);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(acceleration, MaxAcceleration);
+        Clock.SetAcceleration(acceleration);
+    }
 
     /// <summary>The clock's state for the dashboards: "345,600x" or "paused (345,600x)".</summary>
     public string State

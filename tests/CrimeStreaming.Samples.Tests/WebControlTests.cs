@@ -186,6 +186,8 @@ public sealed class WebControlTests : IAsyncLifetime
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await response.Content.ReadAsStringAsync()).Should().Be("the replay has not started yet.\n");
+        using var bad = await _http.PostAsync(Api("speed?value=NaN"), null);
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a bad value is a bad value, whatever the replay's state");
     }
 
     [Fact]

@@ -191,17 +191,36 @@ internal sealed class WebServer : IAsyncDisposable
         app.MapPost("/api/faster", (HttpContext c) => Steer(c, control => control.Faster()));
         app.MapPost("/api/slower", (HttpContext c) => Steer(c, control => control.Slower()));
         app.MapPost("/api/fastest", (HttpContext c) => Steer(c, control => control.Fastest()));
-        app.MapPost("/api/speed", (HttpContext c) => Steer(c, control =>
+        app.MapPost("/api/speed", async (HttpContext c) =>
         {
-            var values = c.Request.Query["value"];
-            if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
+            // The value is checked first, so that a bad one is a 400 whatever the replay's state.
+            double speed;
+            try
             {
-                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"speed: give one value, /api/speed?value=X with X from {control.MinAcceleration:#,0.###} to {control.MaxAcceleration:#,0.###}."));
+                speed = Speed(c.Request.Query["value"]);
+            }
+            catch (UsageException e)
+            {
+                await Text(c, StatusCodes.Status400BadRequest, e.Message);
+                return;
             }
 
-            control.SetSpeed("speed", values[0]!);
-        }));
+            await Steer(c, control => control.SetSpeed(speed));
+        });
         app.MapFallback("{*path}", (HttpContext c) => Text(c, StatusCodes.Status404NotFound, $"not found: {c.Request.Method} {c.Request.Path}"));
+    }
+
+    /// <summary>One acceleration the demo accepts, from <c>?value=X</c>.</summary>
+    /// <exception cref="UsageException">None, several, or not a number from 1 to 10,000,000: the message names it.</exception>
+    private static double Speed(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        const double min = DemoOptions.MinAcceleration, max = DemoOptions.MaxAcceleration;
+        if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"speed: give one value, /api/speed?value=X with X from {min:#,0.###} to {max:#,0.###}."));
+        }
+
+        return OptionValues.Double("speed", values[0]!, min, max);
     }
 
     private WebState State() => Volatile.Read(ref _feed)?.State() ?? WebState.Preparing;
@@ -225,7 +244,7 @@ internal sealed class WebServer : IAsyncDisposable
         {
             change(control);
         }
-        catch (UsageException e)
+        catch (ArgumentException e)
         {
             await Text(context, StatusCodes.Status400BadRequest, e.Message);
             return;
