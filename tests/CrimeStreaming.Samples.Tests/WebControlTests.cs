@@ -246,6 +246,15 @@ public sealed class WebControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_of_another_machine_is_a_usage_error_naming_it()
+    {
+        // 192.0.2.1 is reserved for documentation (TEST-NET-1): never an address of this machine. Binding sends nothing.
+        var start = async () => await WebServer.StartAsync(IPAddress.Parse("192.0.2.1"), 0, verbose: false, CancellationToken.None);
+
+        (await start.Should().ThrowAsync<UsageException>()).Which.Message.Should().StartWith("--web: cannot listen on 192.0.2.1:0 (").And.EndWith("); give another port, or --web-host with an address of this machine.");
+    }
+
+    [Fact]
     public async Task Frames_come_at_most_five_a_second_with_the_points_sampled_to_a_cap()
     {
         _server.Attach(_feed);

@@ -50,8 +50,6 @@ internal sealed class WebServer : IAsyncDisposable
     private readonly List<Subscriber> _subscribers = [];
     private WebFeed? _feed;
     private Task _pump = Task.CompletedTask;
-    private long _frames;
-    private long _frameBytes;
 
     private WebServer(WebApplication app) => _app = app;
 
@@ -61,24 +59,12 @@ internal sealed class WebServer : IAsyncDisposable
     /// <summary>The address and port listened on (the port chosen by the system for port 0).</summary>
     public IPEndPoint EndPoint { get; private set; } = null!;
 
-    /// <summary>Frames pushed so far (to all pages) and their size, for the measurements.</summary>
-    public (long Frames, long Bytes) Sent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return (_frames, _frameBytes);
-            }
-        }
-    }
-
     /// <summary>Binds and starts the server.</summary>
     /// <param name="address">The address to listen on (loopback by default).</param>
     /// <param name="port">The port; 0 for any free one.</param>
     /// <param name="verbose">Let the server's warnings through to the console.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    /// <exception cref="UsageException">The port is in use, or the address is not one of this machine's.</exception>
+    /// <exception cref="UsageException">The port is in use, or cannot be listened on (an address not of this machine, a port reserved).</exception>
     public static async Task<WebServer> StartAsync(IPAddress address, int port, bool verbose, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -102,14 +88,15 @@ internal sealed class WebServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
+            // Kestrel wraps a port in use in an IOException; an address that is not this machine's is a bare SocketException.
             await app.DisposeAsync();
             var where = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
-            var inUse = e.InnerException is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
+            var inUse = (e.InnerException ?? e) is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
             throw new UsageException(inUse
                 ? string.Create(CultureInfo.InvariantCulture, $"--web: port {port} is in use on {address}; give another port, or 0 for any free one.")
-                : $"--web-host: cannot listen on {where} ({e.Message.TrimEnd('.')}); give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.");
+                : $"--web: cannot listen on {where} ({e.Message.TrimEnd('.')}); give another port, or --web-host with an address of this machine.");
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -354,11 +341,6 @@ internal sealed class WebServer : IAsyncDisposable
             }
 
             subscriber.Frames.Writer.TryWrite(frame);
-            lock (_gate)
-            {
-                _frames++;
-                _frameBytes += frame.Length;
-            }
         }
     }
 
