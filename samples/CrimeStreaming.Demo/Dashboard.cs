@@ -169,6 +169,15 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         CultureInfo.InvariantCulture,
         $"{s.End:yyyy-MM-dd HH:mm} hour: {s.Total} crimes, {s.Near} near USC; types: {string.Join("; ", s.TopCrimeTypes.Select(k => $"{k.Key} {k.Count}"))}; areas: {string.Join(", ", s.TopAreas.Select(k => $"{k.Key} {k.Count}"))}");
 
+    /// <summary>
+    /// What the views say when the longest window shown is empty: the bundled sample, for one, is busy in January 2020
+    /// and quiet after it, and a newcomer should know how to get past the quiet months rather than watch zeros.
+    /// </summary>
+    public const string QuietHint = "nothing in 12 h: + or f skips ahead";
+
+    /// <summary>The web dashboard's address (<c>--web</c>), shown on a line of its own; <see langword="null"/> without one.</summary>
+    public string? WebUrl { get; set; }
+
     /// <summary>The live view's keys, when it reads them: the dashboard shows the clock's state and what the keys do.</summary>
     public ReplayKeys? Keys { get; set; }
 
@@ -189,8 +198,9 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         var bar = new string('█', filled) + new string('░', barWidth - filled);
         var end = ShownEnd(now);
         var windows = end is { } e ? WindowHours.Select(h => Window(h, e)).ToArray() : null;
+        var quiet = Keys is not null && emitted < total && windows is [.., { Snapshot.Total: 0 }];
         var title = end is { } shown
-            ? string.Create(CultureInfo.InvariantCulture, $"by report time, to {TimeZoneInfo.ConvertTime(shown, TimeZones.LosAngeles):yyyy-MM-dd HH:mm}{(windows!.All(w => w.Final) ? " (final)" : " (open: still counting)")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"by report time, to {TimeZoneInfo.ConvertTime(shown, TimeZones.LosAngeles):yyyy-MM-dd HH:mm}{(quiet ? $" ({QuietHint})" : windows!.All(w => w.Final) ? " (final)" : " (open: still counting)")}")
             : "by report time (the first hour is not over yet)";
 
         var lines = new Rows(
@@ -199,8 +209,13 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             Fit("LAPD → Kafka " + bootstrapServers, width, bold: 12),
             Fit(topicLine, width),
             Fit($"{time} {bar} {counts}", width),
-            Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width),
-            Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width),
+            // With the web dashboard's line, Kafka's two lines become one: the view still fits 24 lines.
+            WebUrl is null
+                ? Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width)
+                : Fit(string.Create(CultureInfo.InvariantCulture, $"kafka: {delivery.Delivered:N0} delivered {_rates.Produce:N0}/s, {delivery.Failed:N0} failed · read {Consumed:N0} {_rates.Consume:N0}/s, {Late:N0} late"), width),
+            WebUrl is null
+                ? Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width)
+                : Fit($"web dashboard: {WebUrl}", width),
             Keys is { } keys ? Fit($"clock: {keys.State} · {ReplayKeys.Help}", width) : Text.Empty);
 
         // Four columns: label 9 wide, three equal value columns; 13 characters go to borders and padding.

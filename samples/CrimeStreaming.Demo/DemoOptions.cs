@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
@@ -12,6 +13,7 @@ internal sealed class DemoOptions
     public const int MaxPartitions = 1000;
     public const int MaxConsumers = 64;
     public const int DefaultMaxLag = 3_000;
+    public const int DefaultWebPort = 5173;
 
     public static readonly OptionTable<DemoOptions> Table = new(
     [
@@ -34,6 +36,8 @@ internal sealed class DemoOptions
         CliOption<DemoOptions>.WithValue("--kafka-config", "FILE", "Kafka client settings from a properties file\n(key=value lines); its bootstrap.servers is used\nwhen --bootstrap-servers is absent.", (o, _, v) => o.KafkaConfigFile = v),
         CliOption<DemoOptions>.WithValue("--kafka-timeout", "SECONDS", "how long a real cluster may take to answer before\nthe demo gives up, 1 to 300. Default: 8.", (o, n, v) => o.KafkaTimeout = TimeSpan.FromSeconds(OptionValues.Int(n, v, 1, 300))),
         CliOption<DemoOptions>.WithValue("--results-out", "FILE", "write every global window result as it is emitted:\nFILE.jsonl (a JSON object a line) or FILE.csv.", (o, _, v) => o.ResultsOut = v),
+        CliOption<DemoOptions>.WithOptionalValue("--web", "PORT", "serve a live web dashboard (map, charts, controls)\non http://127.0.0.1:PORT/; 0 for any free port.\nDefault port: 5173.", (o, n, v) => o.WebPort = v is null ? DefaultWebPort : OptionValues.Int(n, v, 0, 65_535)),
+        CliOption<DemoOptions>.WithValue("--web-host", "ADDRESS", "listen on ADDRESS instead of 127.0.0.1, e.g.\n0.0.0.0 for every interface (anyone who reaches\nit can steer the replay: a warning says so).\nImplies --web.", (o, n, v) => o.WebHostOption = ParseWebHost(n, v)),
         CliOption<DemoOptions>.WithValue("--broker-outage", "AT:SECS", "fault injection (resilience tests): broker 2 of\nthe embedded cluster goes down AT seconds into the\nreplay (after --epoch, if given) and comes back\nSECS seconds later, each 1 to 3,600.", (o, n, v) => o.BrokerOutage = ParseOutage(n, v)),
         CliOption<DemoOptions>.WithValue("--chart", "PATH", "write two PNG charts: PATH, crimes per day stacked\nby crime type, and PATH-map (out.png: out-map.png),\na map of the reports and of the near-USC area.", (o, _, v) => o.Chart = v),
         CliOption<DemoOptions>.Flag("--verbose", "log library and librdkafka messages; stack traces\non errors.", o => o.Verbose = true),
@@ -120,6 +124,14 @@ internal sealed class DemoOptions
     /// <summary>The map written next to <see cref="Chart"/>: <c>out.png</c> → <c>out-map.png</c>.</summary>
     public string? MapChart => Chart is null ? null : Path.Combine(Path.GetDirectoryName(Chart) ?? string.Empty, Path.GetFileNameWithoutExtension(Chart) + "-map" + (Path.HasExtension(Chart) ? Path.GetExtension(Chart) : ".png"));
 
+    /// <summary><c>--web</c>: the web dashboard's port (0: any free one); <see langword="null"/> without a web dashboard.</summary>
+    public int? WebPort { get; private set; }
+
+    /// <summary><c>--web-host</c>: the address the web dashboard listens on; loopback by default.</summary>
+    public IPAddress WebHost => WebHostOption ?? IPAddress.Loopback;
+
+    private IPAddress? WebHostOption { get; set; }
+
     public bool Verbose { get; private set; }
 
     public bool Help { get; private set; }
@@ -188,6 +200,11 @@ internal sealed class DemoOptions
             throw new UsageException("--bootstrap-servers: give host:port[,host:port...].");
         }
 
+        if (WebHostOption is not null)
+        {
+            WebPort ??= DefaultWebPort; // --web-host alone asks for the web dashboard too
+        }
+
         BootstrapServers ??= KafkaSettings["bootstrap.servers"];
         if (BrokerOutage is not null && BootstrapServers is not null)
         {
@@ -205,6 +222,19 @@ internal sealed class DemoOptions
         Shard = Shard,
         Epoch = Epoch,
     };
+
+    /// <summary>An IP address (v4 or v6) or <c>localhost</c>; host names are not resolved, so that what is listened on is what was written.</summary>
+    private static IPAddress ParseWebHost(string name, string value)
+    {
+        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(value.Trim('[', ']'), out var address) && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3)
+            ? address
+            : throw new UsageException($"{name}: '{value}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 for every interface, ::1) or localhost.");
+    }
 
     private static (TimeSpan, TimeSpan) ParseOutage(string name, string value)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -6,6 +7,7 @@ using CrimeStreaming;
 using CrimeStreaming.Csv;
 using CrimeStreaming.Demo;
 using CrimeStreaming.Demo.Cli;
+using CrimeStreaming.Demo.Web;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.Kafka.Embedded;
@@ -35,6 +37,17 @@ async Task<int> RunAsync(StopSignal stop)
     var kafkaLogger = loggerFactory.CreateLogger("CrimeStreaming.Kafka");
     var librdkafkaLogger = loggerFactory.CreateLogger("librdkafka");
     var live = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    // --web: bound before anything else starts, so that a port in use is a usage error and not a failure mid-run.
+    await using var web = options.WebPort is { } webPort ? await WebServer.StartAsync(options.WebHost, webPort, options.Verbose, stop.Token) : null;
+    if (web is not null)
+    {
+        Console.WriteLine($"web dashboard: {web.Url}");
+        if (!IPAddress.IsLoopback(options.WebHost))
+        {
+            Console.Error.WriteLine($"warning: the web dashboard listens on {web.EndPoint} for other machines too, without authentication: anyone who can reach it can pause and re-pace the replay.");
+        }
+    }
 
     // 0. Before anything starts: the input's schema, the Kafka settings, and a real cluster's answer.
     if (!InputCheck.HasRows("--file", options.File, stop.Token))
@@ -141,31 +154,44 @@ async Task<int> RunAsync(StopSignal stop)
         // report-time order: an hour.
         AllowedDisorder = disorder,
     };
-    var dashboard = new Dashboard(prepared, clock, sink, bootstrap, string.Create(CultureInfo.InvariantCulture, $"{topicLine}; join with --disorder {disorder.TotalSeconds:0}"));
+    var dashboard = new Dashboard(prepared, clock, sink, bootstrap, string.Create(CultureInfo.InvariantCulture, $"{topicLine}; join with --disorder {disorder.TotalSeconds:0}"))
+    {
+        WebUrl = web?.Url.ToString(),
+    };
 
-    // The live view's keys (space, +, -, f, q) steer the replay's clock; only from a terminal, and only a real-time replay.
-    dashboard.Keys = live && !Console.IsInputRedirected && clock is AcceleratedClock steered
-        ? new ReplayKeys(steered, stop, DemoOptions.MinAcceleration, DemoOptions.MaxAcceleration)
-        : null;
+    // The live view's keys (space, +, -, f, q) and the web page's buttons steer the replay's clock, through one path;
+    // keys only from a terminal, and either only for a real-time replay.
+    var control = clock is AcceleratedClock steered ? new ReplayControl(steered, DemoOptions.MinAcceleration, DemoOptions.MaxAcceleration) : null;
+    dashboard.Keys = live && !Console.IsInputRedirected && control is not null ? new ReplayKeys(control, stop) : null;
     var charts = options.Chart is null ? null : new CrimeCharts();
     using var results = new KafkaWindowResults(analysis, kafkaLogger);
     using var resultsFile = options.ResultsOut is { } resultsPath ? ResultsFile.Create(resultsPath) : null;
+    var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
+    var feed = web is null
+        ? null
+        : new WebFeed(prepared, clock, control, dashboard, () => new KafkaCounts(sink.Summary, dashboard.Consumed, analysers.Sum(a => a.Summary.Lost) + results.LostMessages, results.Summary.LateReports), bootstrap, topic.Name);
     results.WindowEmitted += w =>
     {
         resultsFile?.Write(w);
+        feed?.OnWindow(w);
         dashboard.OnWindow(w.Hours, w.Snapshot);
         if (w.Hours == 1 && !live)
         {
             Console.WriteLine(Dashboard.Line(w.Snapshot));
         }
     };
-    var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
     foreach (var analyser in analysers)
     {
-        // The open windows are only ever shown on the live view; without it the analysis threads need not feed them.
-        if (live)
+        // The open windows are only ever shown on the live view and the web page; without them the analysis threads need
+        // not feed them.
+        if (live || feed is not null)
         {
             analyser.ReportAnalysed += dashboard.OnConsumed;
+        }
+
+        if (feed is not null)
+        {
+            analyser.ReportAnalysed += feed.OnReport;
         }
 
         if (charts is not null)
@@ -208,6 +234,12 @@ async Task<int> RunAsync(StopSignal stop)
         TaskContinuationOptions.ExecuteSynchronously,
         TaskScheduler.Default);
     var replay = streamer.ReplayAsync(prepared, clock, sink, replayStop.Token);
+    if (feed is not null)
+    {
+        web!.Attach(feed);
+        _ = replay.ContinueWith(_ => feed.Phase = "finishing", CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     var untilEpoch = options.Epoch is { } epochAt && epochAt > DateTimeOffset.UtcNow ? epochAt - DateTimeOffset.UtcNow : TimeSpan.Zero;
     var outage = options.BrokerOutage is { } planned ? TakeBrokerDownAsync(cluster!, untilEpoch + planned.At, planned.Duration, stop.Token) : Task.CompletedTask;
     async Task DrainAsync()
@@ -255,6 +287,11 @@ async Task<int> RunAsync(StopSignal stop)
     }
 
     await drained;
+    if (web is not null)
+    {
+        await web.FinishAsync(); // the page keeps the last frame: the run is over
+    }
+
     await outage; // the broker is up again before the cluster goes
     var runSummary = await replay;
     var delivery = sink.Summary;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CrimeStreaming.Demo.Cli;
 
 namespace CrimeStreaming.Demo;
@@ -8,10 +7,15 @@ namespace CrimeStreaming.Demo;
 /// speed, <c>f</c> runs it at the fastest acceleration, <c>q</c> stops as Ctrl+C does. Keys are read without echo, and
 /// only from a terminal.
 /// </summary>
-internal sealed class ReplayKeys(AcceleratedClock clock, StopSignal stop, double minAcceleration, double maxAcceleration)
+internal sealed class ReplayKeys(ReplayControl control, StopSignal stop)
 {
     /// <summary>What the keys do, for the dashboard.</summary>
     public const string Help = "space pause · + faster · - slower · f fastest · q quit";
+
+    public ReplayKeys(AcceleratedClock clock, StopSignal stop, double minAcceleration, double maxAcceleration)
+        : this(new ReplayControl(clock, minAcceleration, maxAcceleration), stop)
+    {
+    }
 
     /// <summary>Applies one key; <see langword="false"/> for a key that does nothing.</summary>
     public bool Apply(char key)
@@ -19,24 +23,16 @@ internal sealed class ReplayKeys(AcceleratedClock clock, StopSignal stop, double
         switch (char.ToLowerInvariant(key))
         {
             case ' ':
-                if (clock.IsPaused)
-                {
-                    clock.Resume();
-                }
-                else
-                {
-                    clock.Pause();
-                }
-
+                control.TogglePause();
                 return true;
             case '+' or '=':
-                clock.SetAcceleration(Math.Min(maxAcceleration, clock.Acceleration * 2));
+                control.Faster();
                 return true;
             case '-' or '_':
-                clock.SetAcceleration(Math.Max(minAcceleration, clock.Acceleration / 2));
+                control.Slower();
                 return true;
             case 'f':
-                clock.SetAcceleration(maxAcceleration);
+                control.Fastest();
                 return true;
             case 'q':
                 stop.Request("q");
@@ -47,14 +43,7 @@ internal sealed class ReplayKeys(AcceleratedClock clock, StopSignal stop, double
     }
 
     /// <summary>The clock's state for the dashboard: "345,600x" or "paused (345,600x)".</summary>
-    public string State
-    {
-        get
-        {
-            var speed = string.Create(CultureInfo.InvariantCulture, $"{clock.Acceleration:#,0.###}x");
-            return clock.IsPaused ? $"paused ({speed})" : speed;
-        }
-    }
+    public string State => control.State;
 
     /// <summary>Reads keys from the terminal until <paramref name="cancellationToken"/> fires (on a thread of its own: reading blocks).</summary>
     public Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(

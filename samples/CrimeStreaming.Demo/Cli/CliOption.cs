@@ -10,9 +10,17 @@ internal sealed record CliOption<T>(string[] Names, string? Value, string Help, 
 {
     public string Name => Names[0];
 
+    /// <summary>The value may be left out (<c>--web</c> or <c>--web 8080</c>): <see cref="Apply"/> then receives <see langword="null"/>.</summary>
+    public bool ValueIsOptional { get; init; }
+
     public static CliOption<T> Flag(string name, string help, Action<T> apply, params string[] aliases) =>
         new([name, .. aliases], null, help, (o, _, _) => apply(o));
 
     public static CliOption<T> WithValue(string name, string value, string help, Action<T, string, string> apply) =>
         new([name], value, help, (o, n, v) => apply(o, n, v!));
+
+    /// <summary>An option whose value may be left out: the next argument is its value unless it is another option.</summary>
+    /// <param name="value">The placeholder, shown in brackets in the help.</param>
+    public static CliOption<T> WithOptionalValue(string name, string value, string help, Action<T, string, string?> apply) =>
+        new([name], $"[{value}]", help, apply) { ValueIsOptional = true };
 }

@@ -66,6 +66,15 @@ internal sealed class OptionTable<T>(IReadOnlyList<CliOption<T>> options)
                 continue;
             }
 
+            if (option.ValueIsOptional && inline is null)
+            {
+                // The next argument is the value unless it is another option (a negative number is a value, refused later).
+                var next = i + 1 < args.Count ? args[i + 1] : null;
+                var taken = next is not null && (!next.StartsWith('-') || double.TryParse(next, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+                option.Apply(result, option.Name, taken ? args[++i] : null);
+                continue;
+            }
+
             var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"{name} needs a value ({option.Value})."));
             option.Apply(result, option.Name, value);
         }
