@@ -34,7 +34,7 @@ internal sealed class CrimeCharts
     public void Add(CrimeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var type = report.Record.CrimeDescription ?? "(none)";
+        var type = report.Record.CrimeDescription ?? CrimeAnalyses.NoDescription;
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(report.ReportTime, TimeZones.LosAngeles).DateTime);
         lock (_gate)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CrimeStreaming.Aggregation;
 using CrimeStreaming.Kafka;
 using CrimeStreaming.Windowing;
 using Spectre.Console;
@@ -32,9 +33,9 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private readonly object _gate = new();
     private readonly Dictionary<(int Hours, DateTimeOffset End), CrimeSnapshot> _final = [];
-    private readonly SortedDictionary<long, HourCounts> _hours = [];
+    private readonly SortedDictionary<long, CrimeCounts> _hours = [];
+    private readonly CrimeSnapshotAggregate _aggregate = new(CrimeAnalyses.NearUscAsOriginal, Top); // the same aggregate as the group's windows
     private readonly Stopwatch _watch = Stopwatch.StartNew();
-    private readonly Func<CrimeRecord, bool> _isNear = CrimeAnalyses.NearUscAsOriginal;
     private DateTimeOffset _closed = DateTimeOffset.MinValue;
     private long _newestHour = long.MinValue; // the hour of the newest report consumed
     private long _consumed;
@@ -55,10 +56,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         {
             if (!_hours.TryGetValue(hour, out var counts))
             {
-                _hours[hour] = counts = new HourCounts(_isNear);
+                _hours[hour] = counts = _aggregate.CreateAccumulator();
             }
 
-            counts.Add(report);
+            _aggregate.Add(counts, report);
             if (hour > _newestHour)
             {
                 _newestHour = hour;
@@ -150,17 +151,17 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
                 return (new CrimeSnapshot(start, end, 0, 0, [], []), true);
             }
 
-            var sum = new HourCounts(_isNear);
+            var sum = _aggregate.CreateAccumulator();
             var last = HourIndex(end);
             foreach (var (hour, counts) in _hours)
             {
                 if (hour >= last - hours && hour < last)
                 {
-                    sum.Merge(counts);
+                    _aggregate.Merge(sum, counts);
                 }
             }
 
-            return (sum.Build(start, end, Top), false);
+            return (_aggregate.GetResult(sum).ToSnapshot(start, end), false);
         }
     }
 
