@@ -39,13 +39,16 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     private DateTimeOffset _closed = DateTimeOffset.MinValue;
     private long _newestHour = long.MinValue; // the hour of the newest report consumed
     private long _consumed;
-    private long _late;
     private (double At, long Delivered, long Consumed) _lastRate;
     private (double Produce, double Consume) _rates;
 
     public long Consumed => Interlocked.Read(ref _consumed);
 
-    public long Late => Interlocked.Read(ref _late);
+    /// <summary>Reports late for their window so far, from the analysis instances (counted as they are read).</summary>
+    public long Late => LateSource?.Invoke() ?? 0;
+
+    /// <summary>Where <see cref="Late"/> comes from; unset, nothing is late.</summary>
+    public Func<long>? LateSource { get; set; }
 
     /// <summary>A report read back from Kafka: counted in its hour for the open windows.</summary>
     public void OnConsumed(CrimeReport report)
@@ -71,8 +74,6 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             }
         }
     }
-
-    public void OnLate() => Interlocked.Increment(ref _late);
 
     /// <summary>A window closed by the event-time windows: final from now on.</summary>
     public void OnWindow(int hours, CrimeSnapshot snapshot)

@@ -167,6 +167,7 @@ async Task<int> RunAsync(StopSignal stop)
     using var results = new KafkaWindowResults(analysis, kafkaLogger);
     using var resultsFile = options.ResultsOut is { } resultsPath ? ResultsFile.Create(resultsPath) : null;
     var analysers = Enumerable.Range(0, options.Consumers).Select(_ => new KafkaWindowAnalyser(analysis, kafkaLogger)).ToList();
+    dashboard.LateSource = () => analysers.Sum(a => a.Summary.Late);
     var feed = web is null
         ? null
         : new WebFeed(prepared, clock, control, dashboard, () => new KafkaCounts(sink.Summary, dashboard.Consumed, analysers.Sum(a => a.Summary.Lost) + results.LostMessages, results.Summary.LateReports), bootstrap, topic.Name);

@@ -112,6 +112,12 @@ public sealed class DashboardTests : IDisposable
         lines.Should().OnlyContain(l => l.TrimEnd().Length <= 80);
         text.Should().Contain("last 12 h").And.Contain("ADW, AGG. ASSAULT");
         text.Should().Contain("127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003", "the bootstrap servers in full: the lines above the live view scroll away");
+        text.Should().Contain(", 0 late", "nothing reports late reports here");
+
+        dashboard.LateSource = () => 1_234;
+        output.GetStringBuilder().Clear();
+        console.Write(dashboard.Render(80));
+        output.ToString().Should().Contain(", 1,234 late", "the late count is the analysis instances'");
     }
 
     private static CrimeReport At(int hour, int minute, string type, string area)
