@@ -229,11 +229,32 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             table.AddColumn(new TableColumn($"last {hours} h").Width(valueWidth).NoWrap());
         }
 
-        table.AddRow(Cells("crimes", windows, w => w.Total.ToString("N0", CultureInfo.InvariantCulture), valueWidth, 1));
+        // Beside each last complete window, the open one that follows it: the reports read back so far in it.
+        var open = end is { } o ? WindowHours.Select(h => OpenTotal(h, o)).ToArray() : null;
+        table.AddRow([new Text("crimes"), .. WindowHours.Select((_, i) => (IRenderable)new Text(windows is null ? "…" : Cut(string.Create(CultureInfo.InvariantCulture, $"{windows[i].Snapshot.Total:N0} · open {open![i]:N0}"), valueWidth)))]);
         table.AddRow(Cells("near USC", windows, w => w.Near.ToString("N0", CultureInfo.InvariantCulture), valueWidth, 1));
         table.AddRow(Cells("top types", windows, w => Ranking(w.TopCrimeTypes, valueWidth), valueWidth, Top));
         table.AddRow(Cells("top areas", windows, w => Ranking(w.TopAreas, valueWidth), valueWidth, Top));
         return new Rows(lines, table);
+    }
+
+    /// <summary>Reports read back so far in the open window of <paramref name="hours"/>: the one ending an hour after <paramref name="end"/>.</summary>
+    private long OpenTotal(int hours, DateTimeOffset end)
+    {
+        var last = HourIndex(end) + 1;
+        long total = 0;
+        lock (_gate)
+        {
+            foreach (var (hour, counts) in _hours)
+            {
+                if (hour >= last - hours && hour < last)
+                {
+                    total += counts.Total;
+                }
+            }
+        }
+
+        return total;
     }
 
     private static IRenderable[] Cells(string label, (CrimeSnapshot Snapshot, bool Final)[]? windows, Func<CrimeSnapshot, string> value, int width, int lines)

@@ -113,6 +113,7 @@ public sealed class DashboardTests : IDisposable
         text.Should().Contain("last 12 h").And.Contain("ADW, AGG. ASSAULT");
         text.Should().Contain("127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003", "the bootstrap servers in full: the lines above the live view scroll away");
         text.Should().Contain(", 0 late", "nothing reports late reports here");
+        text.Should().MatchRegex(@"crimes\s+│\s+\d+ · open \d+", "the last complete window and the open one beside it");
 
         dashboard.LateSource = () => 1_234;
         output.GetStringBuilder().Clear();
