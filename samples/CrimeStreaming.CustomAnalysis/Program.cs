@@ -31,7 +31,7 @@ return await ConsoleApp.RunAsync(args.Contains("--verbose"), "stopping the analy
     }
 
     // Checked before anything starts: every analysis against the pane, every aggregate's serialization round-tripped.
-    new KafkaWindowAnalyserOptions { BootstrapServers = "127.0.0.1:9092", Analyses = [.. CustomAnalyses.ForGroup()], PaneLength = CustomAnalyses.Pane }.Validate();
+    Analysis("127.0.0.1:9092").Validate(); // the servers are the embedded cluster's, known once it runs
 
     var streamer = new BasicCrimeStreamer(new CsvCrimeRecordSource(options.File), new CrimeStreamerOptions { Seed = options.Seed, AsFastAsPossible = true });
     using var cluster = new EmbeddedKafkaCluster(3);

@@ -35,12 +35,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     private readonly Dictionary<(int Hours, DateTimeOffset End), CrimeSnapshot> _final = [];
     private readonly SortedDictionary<long, CrimeCounts> _hours = [];
     private readonly CrimeSnapshotAggregate _aggregate = new(CrimeAnalyses.NearUscAsOriginal, Top); // the same aggregate as the group's windows
-    private readonly Stopwatch _watch = Stopwatch.StartNew();
     private DateTimeOffset _closed = DateTimeOffset.MinValue;
     private long _newestHour = long.MinValue; // the hour of the newest report consumed
     private long _consumed;
-    private (double At, long Delivered, long Consumed) _lastRate;
-    private (double Produce, double Consume) _rates;
+    private readonly RateMeter _rateMeter = new();
 
     public long Consumed => Interlocked.Read(ref _consumed);
 
@@ -152,17 +150,7 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
                 return (new CrimeSnapshot(start, end, 0, 0, [], []), true);
             }
 
-            var sum = _aggregate.CreateAccumulator();
-            var last = HourIndex(end);
-            foreach (var (hour, counts) in _hours)
-            {
-                if (hour >= last - hours && hour < last)
-                {
-                    _aggregate.Merge(sum, counts);
-                }
-            }
-
-            return (_aggregate.GetResult(sum).ToSnapshot(start, end), false);
+            return (_aggregate.GetResult(Sum(hours, HourIndex(end))).ToSnapshot(start, end), false);
         }
     }
 
@@ -188,8 +176,8 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     /// <summary>The dashboard for a terminal <paramref name="width"/> columns wide: 22 lines, no line wider than that.</summary>
     public IRenderable Render(int width)
     {
-        UpdateRates();
         var delivery = sink.Summary;
+        var rates = _rateMeter.Update(delivery.Delivered, Consumed);
         var emitted = prepared.Progress.Emitted;
         var total = prepared.Count;
         var now = clock.Now;
@@ -213,10 +201,10 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
             Fit($"{time} {bar} {counts}", width),
             // With the web dashboard's line, Kafka's two lines become one: the view still fits 24 lines.
             WebUrl is null
-                ? Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {_rates.Produce:N0}/s"), width)
-                : Fit(string.Create(CultureInfo.InvariantCulture, $"kafka: {delivery.Delivered:N0} delivered {_rates.Produce:N0}/s, {delivery.Failed:N0} failed · read {Consumed:N0} {_rates.Consume:N0}/s, {Late:N0} late"), width),
+                ? Fit(string.Create(CultureInfo.InvariantCulture, $"produced: {delivery.Delivered:N0} delivered, {delivery.Failed:N0} failed, {rates.Produce:N0}/s"), width)
+                : Fit(string.Create(CultureInfo.InvariantCulture, $"kafka: {delivery.Delivered:N0} delivered {rates.Produce:N0}/s, {delivery.Failed:N0} failed · read {Consumed:N0} {rates.Consume:N0}/s, {Late:N0} late"), width),
             WebUrl is null
-                ? Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {_rates.Consume:N0}/s"), width)
+                ? Fit(string.Create(CultureInfo.InvariantCulture, $"consumed: {Consumed:N0}, {Late:N0} late for their window, {rates.Consume:N0}/s"), width)
                 : Fit($"web dashboard: {WebUrl}", width),
             Keys is { } keys ? Fit($"clock: {keys.State} · {ReplayKeys.Help}", width) : Text.Empty);
 
@@ -241,20 +229,25 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
     /// <summary>Reports read back so far in the open window of <paramref name="hours"/>: the one ending an hour after <paramref name="end"/>.</summary>
     private long OpenTotal(int hours, DateTimeOffset end)
     {
-        var last = HourIndex(end) + 1;
-        long total = 0;
         lock (_gate)
         {
-            foreach (var (hour, counts) in _hours)
+            return Sum(hours, HourIndex(end) + 1).Total;
+        }
+    }
+
+    /// <summary>The counts of the <paramref name="hours"/> hours before hour <paramref name="last"/>; call under the lock.</summary>
+    private CrimeCounts Sum(int hours, long last)
+    {
+        var sum = _aggregate.CreateAccumulator();
+        foreach (var (hour, counts) in _hours)
+        {
+            if (hour >= last - hours && hour < last)
             {
-                if (hour >= last - hours && hour < last)
-                {
-                    total += counts.Total;
-                }
+                _aggregate.Merge(sum, counts);
             }
         }
 
-        return total;
+        return sum;
     }
 
     private static IRenderable[] Cells(string label, (CrimeSnapshot Snapshot, bool Final)[]? windows, Func<CrimeSnapshot, string> value, int width, int lines)
@@ -319,16 +312,4 @@ internal sealed class Dashboard(PreparedReplay prepared, SimulationClock clock, 
         }
     }
 
-    private void UpdateRates()
-    {
-        var now = _watch.Elapsed.TotalSeconds;
-        var delivered = sink.Summary.Delivered;
-        var consumed = Consumed;
-        var dt = now - _lastRate.At;
-        if (dt >= 0.5)
-        {
-            _rates = ((delivered - _lastRate.Delivered) / dt, (consumed - _lastRate.Consumed) / dt);
-            _lastRate = (now, delivered, consumed);
-        }
-    }
 }

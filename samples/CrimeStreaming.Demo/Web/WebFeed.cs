@@ -53,8 +53,7 @@ internal sealed class WebFeed
     private long _seenSinceFrame;
     private long _reports;
     private long _located;
-    private (double At, long Delivered, long Consumed) _lastRate;
-    private (double Produce, double Consume) _rates;
+    private readonly RateMeter _rateMeter = new();
     private volatile string _phase = "replaying";
 
     public WebFeed(PreparedReplay prepared, SimulationClock clock, ReplayControl? control, Dashboard dashboard, Func<KafkaCounts> kafka, string bootstrap, string topic)
@@ -216,7 +215,7 @@ internal sealed class WebFeed
 
         var progress = _prepared.Progress;
         var counts = _kafka();
-        UpdateRates(counts);
+        var rates = _rateMeter.Update(counts.Delivery.Delivered, counts.Consumed);
         var delivery = counts.Delivery;
         var kafka = new KafkaState(
             _bootstrap,
@@ -231,8 +230,8 @@ internal sealed class WebFeed
             delivery.LagWaits,
             counts.Lost,
             counts.Late,
-            Math.Round(_rates.Produce),
-            Math.Round(_rates.Consume));
+            Math.Round(rates.Produce),
+            Math.Round(rates.Consume));
 
         var windows = new List<WindowState>();
         var end = _dashboard.ShownEnd(now);
@@ -300,19 +299,6 @@ internal sealed class WebFeed
     private static string LosAngeles(DateTimeOffset time, string format) =>
         TimeZoneInfo.ConvertTime(time, TimeZones.LosAngeles).ToString(format, CultureInfo.InvariantCulture);
 
-    private void UpdateRates(KafkaCounts counts)
-    {
-        lock (_gate)
-        {
-            var now = _watch.Elapsed.TotalSeconds;
-            var dt = now - _lastRate.At;
-            if (dt >= 0.5)
-            {
-                _rates = ((counts.Delivery.Delivered - _lastRate.Delivered) / dt, (counts.Consumed - _lastRate.Consumed) / dt);
-                _lastRate = (now, counts.Delivery.Delivered, counts.Consumed);
-            }
-        }
-    }
 
     /// <summary>An area's reports so far, reduced to their convex hull and their mean; the hull is recomputed in batches.</summary>
     private sealed class AreaOutline(string name)

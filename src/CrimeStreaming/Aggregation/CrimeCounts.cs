@@ -77,8 +77,11 @@ public sealed class CrimeCounts : IEquatable<CrimeCounts>
     public CrimeSnapshot ToSnapshot(DateTimeOffset start, DateTimeOffset end, int top = 5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        return new CrimeSnapshot(start, end, Total, Near, Counting.Top(_types, top), Counting.Top(_areas, top));
+        return ToFigures(top).ToSnapshot(start, end);
     }
+
+    /// <summary>The four figures, the rankings cut at <paramref name="top"/>.</summary>
+    internal CrimeFigures ToFigures(int top) => new(Total, Near, Counting.Top(_types, top), Counting.Top(_areas, top));
 
     /// <inheritdoc/>
     public bool Equals(CrimeCounts? other) =>

@@ -43,7 +43,7 @@ public sealed class CrimeSnapshotAggregate(Func<CrimeRecord, bool>? isNear = nul
     public CrimeFigures GetResult(CrimeCounts accumulator)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
-        return new(accumulator.Total, accumulator.Near, Counting.Top(accumulator.Types, Top), Counting.Top(accumulator.Areas, Top));
+        return accumulator.ToFigures(Top);
     }
 
     /// <summary>Writes <c>{"total":…,"near":…,"types":{…},"areas":{…}}</c>, keys in ordinal order.</summary>

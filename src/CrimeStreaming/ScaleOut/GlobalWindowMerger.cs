@@ -255,7 +255,7 @@ public sealed class GlobalWindowMerger : IDisposable
 
     private void Emit(AnalysisPanes analysis, bool complete, long watermark, List<GlobalWindowResult> results)
     {
-        var windows = analysis.Analysis.Windows.OrderBy(w => w.Length).ThenBy(w => w.Slide).ToArray();
+        var windows = analysis.Definitions;
         var maxLength = windows[^1].Length.Ticks;
         if (complete)
         {
@@ -348,6 +348,9 @@ public sealed class GlobalWindowMerger : IDisposable
     private sealed class AnalysisPanes(WindowedAnalysis analysis)
     {
         public WindowedAnalysis Analysis { get; } = analysis;
+
+        /// <summary>The analysis' windows in emission order: by length, then slide.</summary>
+        public WindowDefinition[] Definitions { get; } = [.. analysis.Windows.OrderBy(w => w.Length).ThenBy(w => w.Slide)];
 
         public SortedDictionary<long, (long Reports, object Accumulator)> Panes { get; } = [];
 

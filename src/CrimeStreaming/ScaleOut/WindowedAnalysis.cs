@@ -107,7 +107,8 @@ public abstract class WindowedAnalysis
 
     internal abstract object Result(object accumulator);
 
-    internal abstract string Format(object accumulator);
+    /// <summary>The exact text of the result of <paramref name="accumulator"/>.</summary>
+    internal string Format(object accumulator) => FormatResult(Result(accumulator));
 
     /// <summary>The exact text of a result <see cref="Result"/> returned.</summary>
     internal abstract string FormatResult(object result);
@@ -206,8 +207,6 @@ public sealed class WindowedAnalysis<TAccumulator, TResult> : WindowedAnalysis
     public override object ReadAccumulator(JsonElement json) => Aggregate.Read(json)!;
 
     internal override object Result(object accumulator) => Aggregate.GetResult((TAccumulator)accumulator)!;
-
-    internal override string Format(object accumulator) => Aggregate.Format(Aggregate.GetResult((TAccumulator)accumulator));
 
     internal override string FormatResult(object result) => Aggregate.Format((TResult)result);
 }
