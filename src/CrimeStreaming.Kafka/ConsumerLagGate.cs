@@ -24,6 +24,8 @@ internal sealed class ConsumerLagGate : IDisposable
     private readonly Func<long> _completed;
     private readonly IConsumer<Ignore, Ignore> _monitor;
     private readonly CancellationTokenSource _stop = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private int _waiters;
     private readonly Task _loop;
     private long _threshold;
     private long _maxLag;
@@ -62,9 +64,25 @@ internal sealed class ConsumerLagGate : IDisposable
     /// <summary>Waits until the gate is open for the message after <paramref name="produced"/>.</summary>
     public async ValueTask WaitAsync(Func<long> produced, CancellationToken cancellationToken)
     {
-        while (!IsOpen(produced()))
+        if (IsOpen(produced()))
         {
-            await Volatile.Read(ref _measured).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A waiter is measured for at once and then every WaitingPollInterval, not at the next PollInterval.
+        Interlocked.Increment(ref _waiters);
+        _wake.Set();
+        try
+        {
+            while (!IsOpen(produced()))
+            {
+                var measured = Volatile.Read(ref _measured).Task;
+                await measured.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiters);
         }
     }
 
@@ -82,6 +100,7 @@ internal sealed class ConsumerLagGate : IDisposable
 
         _monitor.Dispose();
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     /// <summary>
@@ -177,7 +196,8 @@ internal sealed class ConsumerLagGate : IDisposable
                 _logger.LogWarning("Measuring the lag of group {Group} failed: {Reason}", _limit.GroupId, e.Error.Reason);
             }
 
-            _stop.Token.WaitHandle.WaitOne(_limit.PollInterval);
+            var interval = Volatile.Read(ref _waiters) > 0 ? _limit.WaitingPollInterval : _limit.PollInterval;
+            WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], interval);
         }
     }
 

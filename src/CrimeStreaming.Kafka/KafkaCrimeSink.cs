@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -31,6 +32,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private readonly ConsumerLagGate? _lagGate;
     private long _produced;
     private long _lagWaits;
+    private long _lagWaitTicks;
     private long _endMarkers;
     private long _delivered;
     private long _failed;
@@ -79,6 +81,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
                     Failed = Interlocked.Read(ref _failed),
                     FailedByReason = new Dictionary<string, long>(_failedByReason, StringComparer.Ordinal),
                     LagWaits = Interlocked.Read(ref _lagWaits),
+                    LagWaitTime = TimeSpan.FromTicks(Interlocked.Read(ref _lagWaitTicks)),
                     MaxConsumerLag = _lagGate?.MaxLag,
                     EndMarkers = Interlocked.Read(ref _endMarkers),
                     Failures = _failures.ToArray(),
@@ -103,7 +106,16 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
     private async ValueTask WaitForConsumersThenWriteAsync(CrimeReport report, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lagWaits);
-        await _lagGate!.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _lagGate!.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Add(ref _lagWaitTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        }
+
         Produce(report, cancellationToken);
     }
 
@@ -217,6 +229,7 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         }
 
         Interlocked.Increment(ref _lagWaits);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _lagGate.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).AsTask().GetAwaiter().GetResult();
@@ -224,6 +237,10 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         catch (OperationCanceledException)
         {
             // the completion's deadline or cancellation: no room, no markers
+        }
+        finally
+        {
+            Interlocked.Add(ref _lagWaitTicks, Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
 

@@ -18,6 +18,9 @@ public sealed record KafkaDeliverySummary
     /// <summary>How often the sink waited for consumers (see <see cref="KafkaCrimeSinkOptions.ConsumerLagLimit"/>).</summary>
     public long LagWaits { get; init; }
 
+    /// <summary>How long the sink waited for consumers in all (see <see cref="LagWaits"/>).</summary>
+    public TimeSpan LagWaitTime { get; init; }
+
     /// <summary>The greatest consumer lag measured on a partition, or <see langword="null"/> without a lag limit.</summary>
     public long? MaxConsumerLag { get; init; }
 
@@ -33,6 +36,6 @@ public sealed record KafkaDeliverySummary
     /// <inheritdoc/>
     public override string ToString() =>
         $"produced {Produced:N0}, delivered {Delivered:N0}, failed {Failed:N0}, pending {Pending:N0}"
-        + (MaxConsumerLag is { } lag ? $", waited for consumers {LagWaits:N0} times (max lag {lag:N0})" : "")
+        + (MaxConsumerLag is { } lag ? $", waited for consumers {LagWaits:N0} times for {LagWaitTime.TotalSeconds:0.00} s (max lag {lag:N0})" : "")
         + string.Concat(FailedByReason.Select(p => $"; {p.Key}: {p.Value:N0}"));
 }

@@ -44,6 +44,10 @@ public sealed class KafkaWindowAnalyser
     private const int MaxMessageBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5);
 
+    // How long the loop waits for a message: briefly while a state it published awaits delivery (see Run).
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(1);
+
     private readonly KafkaWindowAnalyserOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -61,6 +65,7 @@ public sealed class KafkaWindowAnalyser
     private long _partials;
     private long _messages;
     private long _states;
+    private int _inFlight; // results and state messages produced and not yet reported delivered
     private long _assigned;
     private long _restored;
     private long _recomputed;
@@ -233,7 +238,9 @@ public sealed class KafkaWindowAnalyser
         {
             while (!cancellationToken.IsCancellationRequested && !_crashed && !(_options.StopWhenComplete && complete))
             {
-                var result = runtime.Poll(TimeSpan.FromMilliseconds(50));
+                // While a state is on its way, the loop comes back within a millisecond to store and commit what it covers:
+                // a replay bounded by this group's lag waits for that commit, and has often been read up to date meanwhile.
+                var result = runtime.Poll(Volatile.Read(ref _inFlight) > 0 ? InFlightPoll : IdlePoll);
                 if (result is not null && _owned.TryGetValue(result.Partition.Value, out var owned))
                 {
                     if (result.IsPartitionEOF)
@@ -366,6 +373,10 @@ public sealed class KafkaWindowAnalyser
                 {
                     Interlocked.Increment(ref _endMarkers);
                     aggregator.EndShard(endedShard, offset, closed);
+                    if (aggregator.IsEnded)
+                    {
+                        _readSinceFlush = FlushEvery; // a partition's end is published at once: the results reader waits for it
+                    }
                 }
                 else
                 {
@@ -615,6 +626,7 @@ public sealed class KafkaWindowAnalyser
                 var chunk = partials.Skip(i).Take(PartialsPerMessage).ToList();
                 var last = i + PartialsPerMessage >= partials.Count;
                 var message = WindowResultsCodec.Encode(InstanceId, chunk, last ? progress : [], _analyses);
+                Interlocked.Increment(ref _inFlight);
                 producer.Produce(_options.ResultsTopic, message, d => OnDelivered(d, new Delivered(-1, -1, chunk)));
                 Interlocked.Increment(ref _messages);
             }
@@ -637,6 +649,7 @@ public sealed class KafkaWindowAnalyser
                 Interlocked.Exchange(ref _largestState, message.Value.Length);
             }
 
+            Interlocked.Increment(ref _inFlight);
             producer.Produce(new TopicPartition(_options.StateTopicName, p), message, d => OnDelivered(d, new Delivered(p, snapshot.NextOffset, [])));
             Interlocked.Increment(ref _states);
             owned.StateDirty = false;
@@ -646,6 +659,7 @@ public sealed class KafkaWindowAnalyser
     /// <summary>Runs on the producer's delivery thread: hands the outcome to the loop, which owns every piece of state.</summary>
     private void OnDelivered(DeliveryReport<byte[], byte[]> delivery, Delivered delivered)
     {
+        Interlocked.Decrement(ref _inFlight);
         if (delivery.Error.IsError)
         {
             _deliveryError ??= delivery.Error;

@@ -136,6 +136,7 @@ public sealed class KafkaWindowResults : IDisposable
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10, // one partition, few messages: a result is seen as soon as it is published, not 500 ms later
         });
         using var runtime = new ConsumerRuntime<byte[]>(config, "results reader", _logger, outage);
         var consumer = runtime.Consumer;

@@ -50,6 +50,7 @@ public class RetentionTests
 
         delivery.Delivered.Should().Be(Reports);
         delivery.LagWaits.Should().BePositive("the producer had to wait for the consumer");
+        delivery.LagWaitTime.Should().BePositive("each wait is timed");
         delivery.MaxConsumerLag.Should().BeLessThanOrEqualTo(3_000);
         source.Summary.Lost.Should().Be(0);
         LowWatermark(cluster).Should().BePositive("the partition's oldest messages were deleted: the run went beyond retention, and still nothing was lost");

@@ -30,7 +30,7 @@ public class KafkaCrimeSinkOptionsTests
             MessageTimeout = TimeSpan.Zero,
             FlushTimeout = TimeSpan.FromSeconds(-1),
             MaxRecordedFailures = -2,
-            ConsumerLagLimit = new ConsumerLagLimit { GroupId = "", MaxMessagesPerPartition = 0, PollInterval = TimeSpan.FromMinutes(2) },
+            ConsumerLagLimit = new ConsumerLagLimit { GroupId = "", MaxMessagesPerPartition = 0, PollInterval = TimeSpan.FromMinutes(2), WaitingPollInterval = TimeSpan.Zero },
             Shard = new ReplayShard(3, 2),
             Serializer = null!,
         };
@@ -49,10 +49,11 @@ public class KafkaCrimeSinkOptionsTests
             new OptionError("ConsumerLagLimit.GroupId", "is required, not \"\"."),
             new OptionError("ConsumerLagLimit.MaxMessagesPerPartition", "must be at least 1, not 0."),
             new OptionError("ConsumerLagLimit.PollInterval", "must be positive and at most 00:01:00, not 00:02:00."),
+            new OptionError("ConsumerLagLimit.WaitingPollInterval", "must be positive and at most 00:01:00, not 00:00:00."),
             new OptionError("Shard", "must be i/k with 1 <= i <= k, not 3/2."),
             new OptionError("Serializer", "is required, not null."));
         e.ParamName.Should().Be("BootstrapServers");
-        e.Message.Should().StartWith("KafkaCrimeSinkOptions has 12 invalid properties: BootstrapServers is required");
+        e.Message.Should().StartWith("KafkaCrimeSinkOptions has 13 invalid properties: BootstrapServers is required");
     }
 
     [Fact]

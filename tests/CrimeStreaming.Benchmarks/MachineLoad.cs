@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CrimeStreaming.Benchmarks;
+
+/// <summary>
+/// What else the machine was doing during a measured run, printed beside its figure: the 1-minute load average at its
+/// start and end, and how many cores this process used on average (its CPU time over the wall time).
+/// </summary>
+public sealed class MachineLoad
+{
+    private readonly double? _loadBefore = LoadAverage();
+    private readonly TimeSpan _cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <summary>Starts measuring now.</summary>
+    public static MachineLoad Start() => new();
+
+    /// <summary>The load averages and the process' cores used since <see cref="Start"/>, e.g. <c>load 2.1-2.4, 1.35 cores</c>.</summary>
+    public string Stop()
+    {
+        var wall = Stopwatch.GetElapsedTime(_started);
+        var cores = (Process.GetCurrentProcess().TotalProcessorTime - _cpuBefore).TotalSeconds / Math.Max(wall.TotalSeconds, 1e-9);
+        var after = LoadAverage();
+        var load = _loadBefore is { } b && after is { } a ? string.Create(CultureInfo.InvariantCulture, $"load {b:0.0}-{a:0.0}, ") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{load}{cores:0.00} of {Environment.ProcessorCount} cores used by this process");
+    }
+
+    /// <summary>The 1-minute load average (Linux), or <see langword="null"/> where it cannot be read.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}
