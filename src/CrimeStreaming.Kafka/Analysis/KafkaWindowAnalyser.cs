@@ -721,6 +721,7 @@ public sealed class KafkaWindowAnalyser
         {
             consumer.Pause(assignment);
             Interlocked.Increment(ref _throttled);
+            _readSinceFlush = FlushEvery; // publish now: only confirmations resume reading, and nothing is read meanwhile
             _logger.LogInformation("{Count} closed partials await confirmation: reading paused", _unconfirmed);
         }
         else
