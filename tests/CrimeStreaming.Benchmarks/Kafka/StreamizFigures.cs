@@ -62,6 +62,9 @@ public sealed class StreamizFigures : IFigureSuite
         var pairs = context.Quick ? 1 : 3;
         var runTimeout = context.Quick ? TimeSpan.FromSeconds(90) : TimeSpan.FromMinutes(8);
         var directory = Directory.CreateTempSubdirectory("crimestreaming-streamiz-");
+
+        // One for every run: Streamiz keeps loggers from a stream's factory beyond the stream's disposal.
+        using var logging = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         try
         {
             var path = Path.Combine(directory.FullName, "crimes-2020.csv");
@@ -78,7 +81,7 @@ public sealed class StreamizFigures : IFigureSuite
             for (var pair = context.Quick ? 1 : 0; pair <= pairs; pair++)
             {
                 var label = pair == 0 ? "warm-up" : $"pair {pair}";
-                var peerRun = await RunStreamiz(path, grace, shape.Last - shape.First, runTimeout, cancellationToken);
+                var peerRun = await RunStreamiz(logging, path, grace, shape.Last - shape.First, runTimeout, cancellationToken);
                 Print(label, "Streamiz", peerRun);
                 Collect();
                 var oursRun = await RunOurs(path, runTimeout, cancellationToken);
@@ -272,7 +275,7 @@ public sealed class StreamizFigures : IFigureSuite
         }
     }
 
-    private static async Task<Run> RunStreamiz(string path, TimeSpan grace, TimeSpan span, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<Run> RunStreamiz(ILoggerFactory logging, string path, TimeSpan grace, TimeSpan span, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var loadStart = LoadAverage();
         using var cluster = new EmbeddedKafkaCluster(3);
@@ -291,7 +294,6 @@ public sealed class StreamizFigures : IFigureSuite
         var streamer = NewStreamer(path);
         using var prepared = await streamer.PrepareAsync(stop.Token);
 
-        using var logging = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         var config = new StreamConfig<StringSerDes, CrimeReportSerDes>
         {
             ApplicationId = ApplicationId, // also the consumer group, whose commits release the sink
