@@ -260,7 +260,7 @@ public sealed class StreamizFigures : IFigureSuite
             Check(merged.Complete && merged.Reports == replay.Emitted, $"ours: results count {merged.Reports:N0} reports, {replay.Emitted:N0} were emitted: {merged}");
             Check(officerSum == replay.Emitted, $"ours: the counts per officer add up to {officerSum:N0}, {replay.Emitted:N0} reports were emitted");
             Check(typeSum == replay.Emitted, $"ours: the counts per crime type add up to {typeSum:N0}, {replay.Emitted:N0} reports were emitted");
-            var detail = string.Create(CultureInfo.InvariantCulture, $"{merged.Windows:N0} global windows, late reports {merged.LateReports:N0}, lag waits {delivery.LagWaits:N0}; analyser {analyser.Summary}");
+            var detail = string.Create(CultureInfo.InvariantCulture, $"{merged.Windows:N0} global windows, late reports {merged.LateReports:N0}, lag waits {delivery.LagWaits:N0} for {delivery.LagWaitTime.TotalSeconds:F2} s; analyser {analyser.Summary}");
             return new Run(replay.Emitted, watch.Elapsed.TotalSeconds, officerSum, officerWindows, typeSum, typeWindows, detail, loadStart, loadEnd);
         }
         finally
@@ -379,7 +379,7 @@ public sealed class StreamizFigures : IFigureSuite
         var (typeSum, typeWindows) = SumStore(stream, TypeStore);
         Check(officerSum == replay.Emitted, $"Streamiz: the counts per officer add up to {officerSum:N0} in {officerWindows:N0} windows, {replay.Emitted:N0} reports were emitted");
         Check(typeSum == replay.Emitted, $"Streamiz: the counts per crime type add up to {typeSum:N0} in {typeWindows:N0} windows, {replay.Emitted:N0} reports were emitted");
-        var detail = string.Create(CultureInfo.InvariantCulture, $"committed {committed}, lag waits {delivery.LagWaits:N0}");
+        var detail = string.Create(CultureInfo.InvariantCulture, $"committed {committed}, lag waits {delivery.LagWaits:N0} for {delivery.LagWaitTime.TotalSeconds:F2} s");
 
         return new Run(replay.Emitted, watch.Elapsed.TotalSeconds, officerSum, officerWindows, typeSum, typeWindows, detail, loadStart, loadEnd);
     }
