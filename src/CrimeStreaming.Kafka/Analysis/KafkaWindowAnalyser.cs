@@ -39,6 +39,11 @@ public sealed class KafkaWindowAnalyser
     // bound by this group's lag, waits with the analysis instead of running ahead of what can be checkpointed.
     private const int MaxUnconfirmedPartials = 1_000;
 
+    // Closed partials waiting to be published go out at this many, whatever the messages read since the last publication:
+    // sparse input (a report every hour or so, with 1-hour windows) closes more partials than it reads reports, and
+    // publishing only every FlushEvery messages let them reach MaxUnconfirmedPartials and pause reading every ~480 messages.
+    private const int PublishPartialsAt = MaxUnconfirmedPartials / 4;
+
     // States grow with the open panes (the allowed disorder over the pane length): a few MB before compression is
     // possible with weeks of disorder, while LZ4 keeps the batches a broker sees far below its 1 MB default.
     private const int MaxMessageBytes = 16 * 1024 * 1024;
@@ -271,7 +276,7 @@ public sealed class KafkaWindowAnalyser
                     lastCommit = _time.GetTimestamp();
                 }
 
-                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery)
+                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery || _pending.Count >= PublishPartialsAt)
                 {
                     MarkIdle(); // idleness changes with the clock, not per message: checked as often as progress is published
                     Publish(runtime, producer, _owned.Keys.ToList(), partitionCount, wait: false);
