@@ -49,6 +49,10 @@ public sealed class KafkaWindowAnalyser
     private const int MaxMessageBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan MinCommitSpacing = TimeSpan.FromMilliseconds(5);
 
+    // How long an instance over MaxUnconfirmedPartials waits for the results topic's confirmations before it pauses
+    // reading: a healthy topic confirms within milliseconds, and a pause is dear (see Throttle).
+    private static readonly TimeSpan ConfirmPatience = TimeSpan.FromMilliseconds(200);
+
     // How long the loop waits for a message: briefly while a state it published awaits delivery (see Run).
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(1);
@@ -267,7 +271,7 @@ public sealed class KafkaWindowAnalyser
                 }
 
                 Confirm(consumer);
-                Throttle(consumer);
+                Throttle(runtime, producer, partitionCount);
                 if (_commitDue && _time.GetElapsedTime(lastCommit) >= MinCommitSpacing)
                 {
                     // Stored offsets are committed promptly (a lag-bounded replay waits for them), but not after every message.
@@ -712,9 +716,22 @@ public sealed class KafkaWindowAnalyser
         }
     }
 
-    /// <summary>Pauses reading while too many closed partials wait for confirmation; resumes once half of them are confirmed.</summary>
-    private void Throttle(IConsumer<Ignore, byte[]> consumer)
+    /// <summary>
+    /// Pauses reading while too many closed partials wait for confirmation; resumes once half of them are confirmed. Before
+    /// it pauses, the instance publishes and waits up to <see cref="ConfirmPatience"/> for the confirmations: librdkafka
+    /// drops a paused partition's prefetched messages, and resuming does not wake its fetcher, which then sleeps up to a
+    /// second before it fetches again.
+    /// </summary>
+    private void Throttle(ConsumerRuntime<Ignore> runtime, IProducer<byte[], byte[]> producer, int partitionCount)
     {
+        var consumer = runtime.Consumer;
+        if (!_readingPaused && _unconfirmed > MaxUnconfirmedPartials && !_crashed)
+        {
+            Publish(runtime, producer, _owned.Keys.ToList(), partitionCount, wait: false);
+            producer.Flush(ConfirmPatience); // what is still on its way then is confirmed later; a failure is seen by the loop
+            Confirm(consumer);
+        }
+
         var pause = _readingPaused ? _unconfirmed > MaxUnconfirmedPartials / 2 : _unconfirmed > MaxUnconfirmedPartials;
         if (pause == _readingPaused)
         {
