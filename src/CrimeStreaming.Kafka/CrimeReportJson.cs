@@ -82,6 +82,12 @@ public static partial class CrimeReportJson
     public static byte[] Serialize(CrimeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        return TrySerializePlain(report) ?? SerializeWithWriter(report);
+    }
+
+    /// <summary><see cref="Serialize"/> through <see cref="Utf8JsonWriter"/> only: the reference the plain writer agrees with.</summary>
+    internal static byte[] SerializeWithWriter(CrimeReport report)
+    {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         // Relaxed escaping keeps "&", "+" and non-ASCII readable for other consumers (kcat); the JSON is never embedded in HTML.
