@@ -26,6 +26,20 @@ public sealed class MachineLoad
         return string.Create(CultureInfo.InvariantCulture, $"{load}{cores:0.00} of {Environment.ProcessorCount} cores used by this process");
     }
 
+    /// <summary>The 1- and 5-minute load averages (Linux) as <c>1.23/1.45</c>, or <c>?</c> where they cannot be read.</summary>
+    public static string Averages()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{fields[0]}/{fields[1]}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
     /// <summary>The 1-minute load average (Linux), or <see langword="null"/> where it cannot be read.</summary>
     public static double? LoadAverage()
     {

@@ -31,6 +31,17 @@ internal static class KafkaTestData
     public static BasicCrimeStreamer Streamer(int seed = 3, int officers = 4) =>
         new(new CsvCrimeRecordSource(Sample2020), new CrimeStreamerOptions { Seed = seed, Officers = officers, AsFastAsPossible = true });
 
+    /// <summary>The 1,958 reports the sample's replay emits (seed 3, 4 officers), in order.</summary>
+    public static async Task<List<CrimeReport>> SampleReports()
+    {
+        var sink = new ObservableCrimeSink();
+        var reports = new List<CrimeReport>();
+        using var subscription = sink.Subscribe(reports.Add);
+        await Streamer().RunAsync(sink);
+        reports.Should().HaveCount(1958);
+        return reports;
+    }
+
     /// <summary>Replays the sample into <paramref name="sink"/> (and returns what was emitted, in order).</summary>
     public static async Task<List<CrimeReport>> ReplayInto(ICrimeReportSink sink, Action<int>? onReport = null)
     {

@@ -8,6 +8,8 @@ using CrimeStreaming.Kafka;
 using CrimeStreaming.Kafka.Analysis;
 using CrimeStreaming.Kafka.Embedded;
 
+using static CrimeStreaming.Benchmarks.Kafka.EndToEndSetup;
+
 namespace CrimeStreaming.Benchmarks.Kafka;
 
 /// <summary>
@@ -19,18 +21,7 @@ namespace CrimeStreaming.Benchmarks.Kafka;
 /// </summary>
 public sealed class ScaleOutFigures : IFigureSuite
 {
-    private const string InputTopic = KafkaDefaults.Topic;
-    private const string ResultsTopic = "la-crime-windows";
-    private const string AnalysisGroup = "crimestreaming-analysis";
     private const string PeerTopic = "la-crime-raw";
-    private const int Partitions = 6;
-    private const int ReplicationFactor = 3;
-    private const int Officers = 4;
-    private const int Seed = 1;
-
-    // The bound both sides keep to: the embedded cluster keeps only ~5 MiB per partition, and with one key per officer
-    // 4 keys fill at most 4 partitions whatever the partition count, so only bounding the producer keeps the data whole.
-    private const int MaxUnconsumedPerPartition = 3_000;
 
     private static readonly int[] InstanceCounts = [1, 2, 4];
 
@@ -127,9 +118,6 @@ public sealed class ScaleOutFigures : IFigureSuite
         }
     }
 
-    private static BasicCrimeStreamer NewStreamer(string path) =>
-        new(new CsvCrimeRecordSource(path), new CrimeStreamerOptions { AsFastAsPossible = true, Seed = Seed, Officers = Officers });
-
     private static async Task<OursRun> RunOurs(string path, int instances, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cluster = new EmbeddedKafkaCluster(3);
@@ -178,22 +166,7 @@ public sealed class ScaleOutFigures : IFigureSuite
             var watch = Stopwatch.StartNew();
             var replay = await streamer.ReplayAsync(prepared, streamer.CreateClock(prepared.Start), sink, stop.Token);
             var replaySeconds = watch.Elapsed.TotalSeconds;
-            while (!reading.IsCompleted)
-            {
-                await Task.WhenAny(reading, analysing);
-                if (analysing.IsCompleted && !reading.IsCompleted)
-                {
-                    // An instance failed (surfaced here), or every instance stopped: the reader's outcome is the judge.
-                    if (analysing.IsFaulted || analysing.IsCanceled)
-                    {
-                        await analysing;
-                    }
-
-                    await reading;
-                }
-            }
-
-            await reading;
+            await UntilResultsAsync(reading, analysing);
             watch.Stop();
             var loadText = load.Stop();
             await analysing;
@@ -427,14 +400,6 @@ public sealed class ScaleOutFigures : IFigureSuite
     }
 
     private static string Spread(List<double> values) => $"{Figure.Format(values.Min())}-{Figure.Format(values.Max())}";
-
-    private static void Check(bool condition, string what)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(what);
-        }
-    }
 
     private sealed record PeerInput(byte[][] Payloads, byte[][] Keys, Timestamp[] Timestamps);
 

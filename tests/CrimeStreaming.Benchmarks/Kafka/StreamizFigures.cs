@@ -17,6 +17,8 @@ using Streamiz.Kafka.Net.State;
 using Streamiz.Kafka.Net.Stream;
 using Streamiz.Kafka.Net.Table;
 
+using static CrimeStreaming.Benchmarks.Kafka.EndToEndSetup;
+
 namespace CrimeStreaming.Benchmarks.Kafka;
 
 /// <summary>
@@ -29,19 +31,11 @@ namespace CrimeStreaming.Benchmarks.Kafka;
 /// </summary>
 public sealed class StreamizFigures : IFigureSuite
 {
-    private const string InputTopic = KafkaDefaults.Topic;
-    private const string ResultsTopic = "la-crime-windows";
-    private const string AnalysisGroup = "crimestreaming-analysis";
     private const string ApplicationId = "crime-streamiz";
     private const string OfficerStore = "officer-counts";
     private const string TypeStore = "type-counts";
     private const string OfficerAnalysis = "officer-counts";
     private const string TypeAnalysis = "type-counts";
-    private const int Partitions = 6;
-    private const int ReplicationFactor = 3;
-    private const int Officers = 4;
-    private const int Seed = 1;
-    private const int MaxUnconsumedPerPartition = 3_000;
 
     // Streamiz names its internal topics after the application id and the store (no Grouped name is given).
     private static readonly string RepartitionTopic = $"{ApplicationId}-{TypeStore}-repartition";
@@ -123,9 +117,6 @@ public sealed class StreamizFigures : IFigureSuite
         GC.WaitForPendingFinalizers();
     }
 
-    private static BasicCrimeStreamer NewStreamer(string path) =>
-        new(new CsvCrimeRecordSource(path), new CrimeStreamerOptions { AsFastAsPossible = true, Seed = Seed, Officers = Officers });
-
     /// <summary>The replay's time span and disorder, from an untimed replay into memory.</summary>
     private static async Task<ReplayShape> MeasureReplayAsync(string path, CancellationToken cancellationToken)
     {
@@ -161,7 +152,7 @@ public sealed class StreamizFigures : IFigureSuite
 
     private static async Task<Run> RunOurs(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var loadStart = LoadAverage();
+        var loadStart = MachineLoad.Averages();
         using var cluster = new EmbeddedKafkaCluster(3);
         cluster.CreateTopic(InputTopic, Partitions, ReplicationFactor);
         cluster.CreateTopic(ResultsTopic, 1, ReplicationFactor);
@@ -229,23 +220,9 @@ public sealed class StreamizFigures : IFigureSuite
 
             var watch = Stopwatch.StartNew();
             var replay = await streamer.ReplayAsync(prepared, streamer.CreateClock(prepared.Start), sink, stop.Token);
-            while (!reading.IsCompleted)
-            {
-                await Task.WhenAny(reading, analysing);
-                if (analysing.IsCompleted && !reading.IsCompleted)
-                {
-                    if (analysing.IsFaulted || analysing.IsCanceled)
-                    {
-                        await analysing;
-                    }
-
-                    await reading;
-                }
-            }
-
-            await reading;
+            await UntilResultsAsync(reading, analysing);
             watch.Stop();
-            var loadEnd = LoadAverage();
+            var loadEnd = MachineLoad.Averages();
             await analysing;
 
             var merged = results.Summary;
@@ -277,7 +254,7 @@ public sealed class StreamizFigures : IFigureSuite
 
     private static async Task<Run> RunStreamiz(ILoggerFactory logging, string path, TimeSpan grace, TimeSpan span, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var loadStart = LoadAverage();
+        var loadStart = MachineLoad.Averages();
         using var cluster = new EmbeddedKafkaCluster(3);
 
         // The mock cluster does not create topics on Streamiz' CreateTopics requests: every internal topic is made here.
@@ -370,7 +347,7 @@ public sealed class StreamizFigures : IFigureSuite
         // commits after its stores hold what it processed (and its producer flushed), so its stores then hold every report.
         var committed = await WaitForCommitsAsync(cluster.BootstrapServers, replay.Emitted, stop.Token);
         watch.Stop();
-        var loadEnd = LoadAverage();
+        var loadEnd = MachineLoad.Averages();
 
         var delivery = sink.Summary;
         Check(replay.Emitted == replay.Scheduled, $"Streamiz: {replay.Emitted:N0} of {replay.Scheduled:N0} scheduled reports emitted");
@@ -422,27 +399,6 @@ public sealed class StreamizFigures : IFigureSuite
         }
 
         return (sum, windows);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"{fields[0]}/{fields[1]}";
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
-
-    private static void Check(bool condition, string what)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(what);
-        }
     }
 
     private sealed record ReplayShape(long Reports, DateTimeOffset First, DateTimeOffset Last, TimeSpan Disorder, TimeSpan OfficerDisorder, TimeSpan LagSpan);

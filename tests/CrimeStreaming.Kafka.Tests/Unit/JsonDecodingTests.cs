@@ -93,7 +93,7 @@ public sealed class JsonDecodingTests
     [Fact]
     public async Task Every_report_of_the_real_sample_takes_the_compact_path_to_the_same_report()
     {
-        foreach (var report in await SampleReports())
+        foreach (var report in await KafkaTestData.SampleReports())
         {
             var json = CrimeReportJson.Serialize(report);
             CrimeReportJson.TryReadCompact(json, out var back).Should().BeTrue();
@@ -108,7 +108,7 @@ public sealed class JsonDecodingTests
     {
         // Every byte of two messages deleted, doubled, replaced by a character that matters to JSON or UTF-8, or
         // followed by a space; and every truncation. Each copy must decode as through Utf8JsonReader alone.
-        var sample = (await SampleReports())[0];
+        var sample = (await KafkaTestData.SampleReports())[0];
         var unusualRecord = new CrimeRecord
         {
             DrNumber = "200100501", DateOccurred = new DateOnly(2020, 3, 8), TimeOccurred = new TimeOnly(1, 2, 3), AreaId = "01", AreaName = "Ñoño",
@@ -329,14 +329,4 @@ public sealed class JsonDecodingTests
         },
         time,
         2);
-
-    private static async Task<List<CrimeReport>> SampleReports()
-    {
-        var sink = new ObservableCrimeSink();
-        var reports = new List<CrimeReport>();
-        using var subscription = sink.Subscribe(reports.Add);
-        await KafkaTestData.Streamer().RunAsync(sink);
-        reports.Should().HaveCount(1958);
-        return reports;
-    }
 }

@@ -13,7 +13,7 @@ public sealed class JsonPlainWriterTests
     [Fact]
     public async Task Every_report_of_the_sample_is_written_plain_and_byte_equal_to_the_writer()
     {
-        var reports = await SampleReports();
+        var reports = await KafkaTestData.SampleReports();
 
         foreach (var report in reports)
         {
@@ -107,14 +107,4 @@ public sealed class JsonPlainWriterTests
         }),
         time ?? new DateTimeOffset(2020, 1, 8, 23, 15, 0, TimeSpan.FromHours(-8)),
         officer);
-
-    private static async Task<List<CrimeReport>> SampleReports()
-    {
-        var sink = new ObservableCrimeSink();
-        var reports = new List<CrimeReport>();
-        using var subscription = sink.Subscribe(reports.Add);
-        await KafkaTestData.Streamer().RunAsync(sink);
-        reports.Should().HaveCount(1958);
-        return reports;
-    }
 }
