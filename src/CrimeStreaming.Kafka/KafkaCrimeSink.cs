@@ -105,6 +105,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
 
     private async ValueTask WaitForConsumersThenWriteAsync(CrimeReport report, CancellationToken cancellationToken)
     {
+        await WaitForConsumersAsync(cancellationToken).ConfigureAwait(false);
+        Produce(report, cancellationToken);
+    }
+
+    /// <summary>Waits for room under the lag limit, counted in <see cref="KafkaDeliverySummary.LagWaits"/> and timed in <see cref="KafkaDeliverySummary.LagWaitTime"/>.</summary>
+    private async ValueTask WaitForConsumersAsync(CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _lagWaits);
         var started = Stopwatch.GetTimestamp();
         try
@@ -115,8 +122,6 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
         {
             Interlocked.Add(ref _lagWaitTicks, Stopwatch.GetElapsedTime(started).Ticks);
         }
-
-        Produce(report, cancellationToken);
     }
 
     private void Produce(CrimeReport report, CancellationToken cancellationToken)
@@ -228,19 +233,13 @@ public sealed class KafkaCrimeSink : ICrimeReportSink, IDisposable
             return;
         }
 
-        Interlocked.Increment(ref _lagWaits);
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            _lagGate.WaitAsync(() => Interlocked.Read(ref _produced), cancellationToken).AsTask().GetAwaiter().GetResult();
+            WaitForConsumersAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
             // the completion's deadline or cancellation: no room, no markers
-        }
-        finally
-        {
-            Interlocked.Add(ref _lagWaitTicks, Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
 
