@@ -12,13 +12,6 @@ public static partial class CrimeReportJson
     private static readonly SearchValues<char> PlainText =
         SearchValues.Create(string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Where(c => c is not '"' and not '\\')));
 
-    private static readonly byte[][] PropertyPrefixes =
-        new[]
-        {
-            DrNo, DateRptd, DateOcc, TimeOcc, Area, AreaName, RptDistNo, Part12, CrmCd, CrmCdDesc, Mocodes, VictAge, VictSex, VictDescent, PremisCd,
-            PremisDesc, WeaponUsedCd, WeaponDesc, Status, StatusDesc, CrmCd1, CrmCd2, CrmCd3, CrmCd4, Location, CrossStreet, Lat, Lon, OfficerId, ReportTime,
-        }.Select(name => Encoding.UTF8.GetBytes($",\"{name}\":")).ToArray();
-
     [ThreadStatic]
     private static byte[]? t_plain;
 
@@ -41,48 +34,48 @@ public static partial class CrimeReportJson
 
         var buffer = t_plain ??= new byte[4096];
         var w = new PlainWriter(buffer);
-        w.Text(0, r.DrNumber);
+        w.Text(DrNo, r.DrNumber);
         if (r.DateReported is { } reported)
         {
-            w.Date(1, reported);
+            w.Date(DateRptd, reported);
         }
 
-        w.Date(2, r.DateOccurred);
-        w.Time(3, r.TimeOccurred);
-        w.Text(4, r.AreaId);
-        w.Text(5, r.AreaName);
-        w.Optional(6, r.ReportingDistrict);
-        w.Optional(7, r.Part);
-        w.Text(8, r.CrimeCode);
-        w.Optional(9, r.CrimeDescription);
-        w.Optional(10, r.MoCodes);
+        w.Date(DateOcc, r.DateOccurred);
+        w.Time(TimeOcc, r.TimeOccurred);
+        w.Text(Area, r.AreaId);
+        w.Text(AreaName, r.AreaName);
+        w.Optional(RptDistNo, r.ReportingDistrict);
+        w.Optional(Part12, r.Part);
+        w.Text(CrmCd, r.CrimeCode);
+        w.Optional(CrmCdDesc, r.CrimeDescription);
+        w.Optional(Mocodes, r.MoCodes);
         if (r.VictimAge is { } age)
         {
-            w.Number(11, age);
+            w.Number(VictAge, age);
         }
 
-        w.Optional(12, r.VictimSex);
-        w.Optional(13, r.VictimDescent);
-        w.Optional(14, r.PremiseCode);
-        w.Optional(15, r.PremiseDescription);
-        w.Optional(16, r.WeaponCode);
-        w.Optional(17, r.WeaponDescription);
-        w.Optional(18, r.StatusCode);
-        w.Optional(19, r.StatusDescription);
-        w.Optional(20, r.CrimeCode1);
-        w.Optional(21, r.CrimeCode2);
-        w.Optional(22, r.CrimeCode3);
-        w.Optional(23, r.CrimeCode4);
-        w.Optional(24, r.Address);
-        w.Optional(25, r.CrossStreet);
+        w.Optional(VictSex, r.VictimSex);
+        w.Optional(VictDescent, r.VictimDescent);
+        w.Optional(PremisCd, r.PremiseCode);
+        w.Optional(PremisDesc, r.PremiseDescription);
+        w.Optional(WeaponUsedCd, r.WeaponCode);
+        w.Optional(WeaponDesc, r.WeaponDescription);
+        w.Optional(Status, r.StatusCode);
+        w.Optional(StatusDesc, r.StatusDescription);
+        w.Optional(CrmCd1, r.CrimeCode1);
+        w.Optional(CrmCd2, r.CrimeCode2);
+        w.Optional(CrmCd3, r.CrimeCode3);
+        w.Optional(CrmCd4, r.CrimeCode4);
+        w.Optional(Location, r.Address);
+        w.Optional(CrossStreet, r.CrossStreet);
         if (r.Location is { } p)
         {
-            w.Number(26, p.Latitude);
-            w.Number(27, p.Longitude);
+            w.Number(Lat, p.Latitude);
+            w.Number(Lon, p.Longitude);
         }
 
-        w.Number(28, report.OfficerId);
-        w.Timestamp(29, report.ReportTime);
+        w.Number(OfficerId, report.OfficerId);
+        w.Timestamp(ReportTime, report.ReportTime);
         return w.End();
     }
 
@@ -93,19 +86,24 @@ public static partial class CrimeReportJson
         private int _length;
         private bool _failed;
 
-        public void Optional(int property, string? value)
+        public void Optional(JsonEncodedText name, string? value)
         {
             if (value is not null)
             {
-                Text(property, value);
+                Text(name, value);
             }
         }
 
-        public void Text(int property, string value)
+        public void Text(JsonEncodedText name, string value)
         {
-            if (value.AsSpan().ContainsAnyExcept(PlainText) || !Name(property, value.Length + 2))
+            if (value.AsSpan().ContainsAnyExcept(PlainText))
             {
                 _failed = true;
+                return;
+            }
+
+            if (!Name(name, value.Length + 2))
+            {
                 return;
             }
 
@@ -114,9 +112,9 @@ public static partial class CrimeReportJson
             _buffer[_length++] = (byte)'"';
         }
 
-        public void Number(int property, int value)
+        public void Number(JsonEncodedText name, int value)
         {
-            if (Name(property, 11) && value.TryFormat(_buffer[_length..], out var written, default, CultureInfo.InvariantCulture))
+            if (Name(name, 11) && value.TryFormat(_buffer[_length..], out var written, default, CultureInfo.InvariantCulture))
             {
                 _length += written;
             }
@@ -126,10 +124,10 @@ public static partial class CrimeReportJson
             }
         }
 
-        public void Number(int property, double value)
+        public void Number(JsonEncodedText name, double value)
         {
             // As Utf8JsonWriter.WriteNumber: the shortest text that reads back as the same double.
-            if (double.IsFinite(value) && Name(property, 32) && value.TryFormat(_buffer[_length..], out var written, default, CultureInfo.InvariantCulture))
+            if (double.IsFinite(value) && Name(name, 32) && value.TryFormat(_buffer[_length..], out var written, default, CultureInfo.InvariantCulture))
             {
                 _length += written;
             }
@@ -140,9 +138,9 @@ public static partial class CrimeReportJson
         }
 
         // Dates and times by hand: the custom format strings the writer's path uses are parsed at every call.
-        public void Date(int property, DateOnly value)
+        public void Date(JsonEncodedText name, DateOnly value)
         {
-            if (!Name(property, 12))
+            if (!Name(name, 12))
             {
                 return;
             }
@@ -153,9 +151,9 @@ public static partial class CrimeReportJson
             _buffer[_length++] = (byte)'"';
         }
 
-        public void Time(int property, TimeOnly value)
+        public void Time(JsonEncodedText name, TimeOnly value)
         {
-            if (!Name(property, 10))
+            if (!Name(name, 10))
             {
                 return;
             }
@@ -166,9 +164,9 @@ public static partial class CrimeReportJson
         }
 
         // Whole seconds only (checked up front): Utf8JsonWriter writes the round-trip format without a zero fraction.
-        public void Timestamp(int property, DateTimeOffset value)
+        public void Timestamp(JsonEncodedText name, DateTimeOffset value)
         {
-            if (!Name(property, 27))
+            if (!Name(name, 27))
             {
                 return;
             }
@@ -230,17 +228,25 @@ public static partial class CrimeReportJson
             _length += count;
         }
 
-        /// <summary>Writes <c>,"name":</c> if it and <paramref name="valueBytes"/> more fit (with the closing brace).</summary>
-        private bool Name(int property, int valueBytes)
+        /// <summary>
+        /// Writes <c>,"name":</c> if it and <paramref name="valueBytes"/> more fit (with the closing brace); otherwise the
+        /// whole report fails (a property left out would make a shorter report, not a plainer one).
+        /// </summary>
+        private bool Name(JsonEncodedText name, int valueBytes)
         {
-            var prefix = PropertyPrefixes[property];
-            if (_failed || _length + prefix.Length + valueBytes + 1 >= _buffer.Length)
+            var encoded = name.EncodedUtf8Bytes;
+            if (_failed || _length + encoded.Length + 4 + valueBytes + 1 >= _buffer.Length)
             {
+                _failed = true;
                 return false;
             }
 
-            prefix.CopyTo(_buffer[_length..]);
-            _length += prefix.Length;
+            _buffer[_length++] = (byte)',';
+            _buffer[_length++] = (byte)'"';
+            encoded.CopyTo(_buffer[_length..]);
+            _length += encoded.Length;
+            _buffer[_length++] = (byte)'"';
+            _buffer[_length++] = (byte)':';
             return true;
         }
     }

@@ -95,6 +95,22 @@ public sealed class JsonPlainWriterTests
         }
     }
 
+    [Fact]
+    public void A_report_that_only_just_fits_the_buffer_or_not_is_never_written_short()
+    {
+        // Every length of a long text around the plain writer's 4 KiB buffer: whichever field no longer fits, the report is
+        // written whole, by one path or the other, never with that field left out.
+        for (var length = 3_000; length <= 4_100; length++)
+        {
+            foreach (var location in new GeoPoint?[] { new GeoPoint(34.0141, -118.2978), null })
+            {
+                var report = Report(r => r with { MoCodes = new string('7', length), Location = location });
+
+                CrimeReportJson.Serialize(report).Should().Equal(CrimeReportJson.SerializeWithWriter(report), $"MoCodes of {length} characters, location {location}");
+            }
+        }
+    }
+
     private static CrimeReport Report(Func<CrimeRecord, CrimeRecord> change, DateTimeOffset? time = null, int officer = 2) => new(
         change(new CrimeRecord
         {
