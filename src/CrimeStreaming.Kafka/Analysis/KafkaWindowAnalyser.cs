@@ -87,6 +87,7 @@ public sealed class KafkaWindowAnalyser
     private bool _readingPaused;
     private int _ownedCount;
     private int _readSinceFlush;
+    private bool _publishNow; // something the group waits for: published at the loop's next turn, whatever the counts
     private bool _commitDue;
     private volatile bool _crashed;
     private volatile Error? _deliveryError;
@@ -281,7 +282,7 @@ public sealed class KafkaWindowAnalyser
                     lastCommit = _time.GetTimestamp();
                 }
 
-                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery || _pending.Count >= PublishPartialsAt)
+                if (_time.GetElapsedTime(lastFlush) >= _options.CommitInterval || _readSinceFlush >= FlushEvery || _pending.Count >= PublishPartialsAt || _publishNow)
                 {
                     MarkIdle(); // idleness changes with the clock, not per message: checked as often as progress is published
                     Publish(runtime, producer, _owned.Keys.ToList(), partitionCount, wait: false);
@@ -290,6 +291,7 @@ public sealed class KafkaWindowAnalyser
                     complete = state.IsComplete;
                     lastFlush = _time.GetTimestamp();
                     _readSinceFlush = 0;
+                    _publishNow = false;
                 }
             }
         }
@@ -386,7 +388,7 @@ public sealed class KafkaWindowAnalyser
                     aggregator.EndShard(endedShard, offset, closed);
                     if (aggregator.IsEnded)
                     {
-                        _readSinceFlush = FlushEvery; // a partition's end is published at once: the results reader waits for it
+                        _publishNow = true; // the results reader waits for a partition's end
                     }
                 }
                 else
@@ -747,7 +749,7 @@ public sealed class KafkaWindowAnalyser
         {
             consumer.Pause(assignment);
             Interlocked.Increment(ref _throttled);
-            _readSinceFlush = FlushEvery; // publish now: only confirmations resume reading, and nothing is read meanwhile
+            _publishNow = true; // only confirmations resume reading, and nothing is read meanwhile
             _logger.LogInformation("{Count} closed partials await confirmation: reading paused", _unconfirmed);
         }
         else
