@@ -27,28 +27,20 @@ public sealed class MachineLoad
     }
 
     /// <summary>The 1- and 5-minute load averages (Linux) as <c>1.23/1.45</c>, or <c>?</c> where they cannot be read.</summary>
-    public static string Averages()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"{fields[0]}/{fields[1]}";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "?";
-        }
-    }
+    public static string Averages() => LoadFields() is { Length: >= 2 } fields ? $"{fields[0]}/{fields[1]}" : "?";
 
     /// <summary>The 1-minute load average (Linux), or <see langword="null"/> where it cannot be read.</summary>
-    public static double? LoadAverage()
+    public static double? LoadAverage() =>
+        LoadFields() is [var first, ..] && double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>The fields of <c>/proc/loadavg</c>, or <see langword="null"/> where it cannot be read.</summary>
+    private static string[]? LoadFields()
     {
         try
         {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+            return File.ReadAllText("/proc/loadavg").Split(' ');
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
