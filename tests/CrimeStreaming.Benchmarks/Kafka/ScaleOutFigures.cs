@@ -120,10 +120,7 @@ public sealed class ScaleOutFigures : IFigureSuite
 
     private static async Task<OursRun> RunOurs(string path, int instances, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cluster = new EmbeddedKafkaCluster(3);
-        cluster.CreateTopic(InputTopic, Partitions, ReplicationFactor);
-        cluster.CreateTopic(ResultsTopic, 1, ReplicationFactor);
-        cluster.CreateTopic(ResultsTopic + "-state", Partitions, ReplicationFactor);
+        using var cluster = AnalysisCluster();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(timeout);
         Task reading = Task.CompletedTask;
@@ -155,12 +152,7 @@ public sealed class ScaleOutFigures : IFigureSuite
             }
 
             settle.Stop();
-            using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions
-            {
-                BootstrapServers = cluster.BootstrapServers,
-                Topic = InputTopic,
-                ConsumerLagLimit = new ConsumerLagLimit { GroupId = AnalysisGroup, MaxMessagesPerPartition = MaxUnconsumedPerPartition },
-            });
+            using var sink = LagBoundedSink(cluster.BootstrapServers, AnalysisGroup);
 
             var load = MachineLoad.Start();
             var watch = Stopwatch.StartNew();
@@ -173,15 +165,7 @@ public sealed class ScaleOutFigures : IFigureSuite
 
             var merged = results.Summary;
             var delivery = sink.Summary;
-            if (replay.Cancelled || stop.IsCancellationRequested)
-            {
-                throw new TimeoutException($"K={instances}: not complete within {timeout} ({replay.Emitted:N0} of {replay.Scheduled:N0} emitted, {merged.Reports:N0} analysed)");
-            }
-
-            Check(replay.Emitted == replay.Scheduled, $"K={instances}: {replay.Emitted:N0} of {replay.Scheduled:N0} scheduled reports emitted");
-            Check(delivery.Failed == 0 && delivery.Delivered == replay.Emitted, $"K={instances}: {delivery}");
-            Check(merged.Complete, $"K={instances}: results not complete: {merged}");
-            Check(merged.Reports == replay.Emitted, $"K={instances}: results count {merged.Reports:N0} reports, {replay.Emitted:N0} were emitted: {merged}");
+            CheckComplete($"K={instances}", replay, delivery, merged, stop.IsCancellationRequested, timeout);
             return new OursRun(
                 replay.Scheduled,
                 watch.Elapsed.TotalSeconds,
@@ -197,13 +181,7 @@ public sealed class ScaleOutFigures : IFigureSuite
         }
         finally
         {
-            // Every client closes before the cluster goes (a consumer closing against a destroyed cluster hangs).
-            if (!reading.IsCompleted || !analysing.IsCompleted)
-            {
-                await stop.CancelAsync();
-            }
-
-            await Task.WhenAll(reading, analysing).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await StopClientsAsync(stop, reading, analysing);
         }
     }
 

@@ -153,10 +153,7 @@ public sealed class StreamizFigures : IFigureSuite
     private static async Task<Run> RunOurs(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var loadStart = MachineLoad.Averages();
-        using var cluster = new EmbeddedKafkaCluster(3);
-        cluster.CreateTopic(InputTopic, Partitions, ReplicationFactor);
-        cluster.CreateTopic(ResultsTopic, 1, ReplicationFactor);
-        cluster.CreateTopic(ResultsTopic + "-state", Partitions, ReplicationFactor);
+        using var cluster = AnalysisCluster();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(timeout);
         Task reading = Task.CompletedTask;
@@ -211,12 +208,7 @@ public sealed class StreamizFigures : IFigureSuite
                 await Task.Delay(10, stop.Token);
             }
 
-            using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions
-            {
-                BootstrapServers = cluster.BootstrapServers,
-                Topic = InputTopic,
-                ConsumerLagLimit = new ConsumerLagLimit { GroupId = AnalysisGroup, MaxMessagesPerPartition = MaxUnconsumedPerPartition },
-            });
+            using var sink = LagBoundedSink(cluster.BootstrapServers, AnalysisGroup);
 
             var watch = Stopwatch.StartNew();
             var replay = await streamer.ReplayAsync(prepared, streamer.CreateClock(prepared.Start), sink, stop.Token);
@@ -227,14 +219,7 @@ public sealed class StreamizFigures : IFigureSuite
 
             var merged = results.Summary;
             var delivery = sink.Summary;
-            if (replay.Cancelled || stop.IsCancellationRequested)
-            {
-                throw new TimeoutException($"ours: not complete within {timeout} ({replay.Emitted:N0} of {replay.Scheduled:N0} emitted, {merged.Reports:N0} analysed)");
-            }
-
-            Check(replay.Emitted == replay.Scheduled, $"ours: {replay.Emitted:N0} of {replay.Scheduled:N0} scheduled reports emitted");
-            Check(delivery.Failed == 0 && delivery.Delivered == replay.Emitted, $"ours: {delivery}");
-            Check(merged.Complete && merged.Reports == replay.Emitted, $"ours: results count {merged.Reports:N0} reports, {replay.Emitted:N0} were emitted: {merged}");
+            CheckComplete("ours", replay, delivery, merged, stop.IsCancellationRequested, timeout);
             Check(officerSum == replay.Emitted, $"ours: the counts per officer add up to {officerSum:N0}, {replay.Emitted:N0} reports were emitted");
             Check(typeSum == replay.Emitted, $"ours: the counts per crime type add up to {typeSum:N0}, {replay.Emitted:N0} reports were emitted");
             var detail = string.Create(CultureInfo.InvariantCulture, $"{merged.Windows:N0} global windows, late reports {merged.LateReports:N0}, lag waits {delivery.LagWaits:N0} for {delivery.LagWaitTime.TotalSeconds:F2} s; analyser {analyser.Summary}");
@@ -242,13 +227,7 @@ public sealed class StreamizFigures : IFigureSuite
         }
         finally
         {
-            // Every client closes before the cluster goes (a consumer closing against a destroyed cluster hangs).
-            if (!reading.IsCompleted || !analysing.IsCompleted)
-            {
-                await stop.CancelAsync();
-            }
-
-            await Task.WhenAll(reading, analysing).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await StopClientsAsync(stop, reading, analysing);
         }
     }
 
@@ -326,15 +305,8 @@ public sealed class StreamizFigures : IFigureSuite
         await stream.StartAsync();
         await running.Task.WaitAsync(stop.Token);
 
-        using var sink = new KafkaCrimeSink(new KafkaCrimeSinkOptions
-        {
-            BootstrapServers = cluster.BootstrapServers,
-            Topic = InputTopic,
-            ConsumerLagLimit = new ConsumerLagLimit { GroupId = ApplicationId, MaxMessagesPerPartition = MaxUnconsumedPerPartition },
-
-            // Streamiz would read an end marker (no key, empty value) as a report; it needs none.
-            WriteEndOfStream = false,
-        });
+        // Streamiz would read an end marker (no key, empty value) as a report; it needs none.
+        using var sink = LagBoundedSink(cluster.BootstrapServers, ApplicationId, writeEndOfStream: false);
 
         var watch = Stopwatch.StartNew();
         var replay = await streamer.ReplayAsync(prepared, streamer.CreateClock(prepared.Start), sink, stop.Token);
