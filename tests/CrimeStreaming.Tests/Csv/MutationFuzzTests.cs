@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using CrimeStreaming.Csv;
 using CsCheck;
@@ -103,7 +102,6 @@ public class MutationFuzzTests
         var runs = 0;
         var withErrors = 0;
         var stopped = 0;
-        var clock = Stopwatch.StartNew();
         Inputs.Sample(input =>
         {
             Interlocked.Increment(ref runs);
@@ -162,7 +160,6 @@ public class MutationFuzzTests
         runs.Should().Be(Iterations);
         withErrors.Should().BeGreaterThan(Iterations / 10, "the mutations must actually break rows");
         stopped.Should().BeGreaterThan(0, "some mutations leave a quote open over a long field");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(1));
     }
 
     [Fact]
