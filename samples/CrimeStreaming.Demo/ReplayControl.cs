@@ -53,8 +53,9 @@ internal sealed class ReplayControl(AcceleratedClock clock, double minAccelerati
     {
         get
         {
-            var speed = string.Create(CultureInfo.InvariantCulture, $"{Clock.Acceleration:#,0.###}x");
-            return Clock.IsPaused ? $"paused ({speed})" : speed;
+            var reading = Clock.Read();
+            var speed = string.Create(CultureInfo.InvariantCulture, $"{reading.Acceleration:#,0.###}x");
+            return reading.IsPaused ? $"paused ({speed})" : speed;
         }
     }
 }

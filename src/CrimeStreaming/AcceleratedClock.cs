@@ -82,6 +82,25 @@ public sealed class AcceleratedClock : SimulationClock
     /// <remarks>Stops at <see cref="DateTimeOffset.MaxValue"/> rather than overflowing.</remarks>
     public override DateTimeOffset Now => Volatile.Read(ref _segment) is { } segment ? SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time)) : Start;
 
+    /// <summary>Reads the simulated time together with the pace and the pause it was read under, as one consistent state.</summary>
+    /// <remarks>
+    /// Reading <see cref="Now"/> and then <see cref="IsPaused"/> can straddle a pause: a view would show a paused clock
+    /// at a time before the one it stopped at, and then see it move while paused. A reading cannot: all of it comes from
+    /// one stretch of the clock's course. Before <see cref="Run"/> it reads <see cref="Start"/>.
+    /// </remarks>
+    public AcceleratedClockReading Read()
+    {
+        if (Volatile.Read(ref _segment) is { } segment)
+        {
+            return new AcceleratedClockReading(SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time)), segment.Acceleration, segment.Paused, segment.Held);
+        }
+
+        lock (_gate)
+        {
+            return _segment is null ? new AcceleratedClockReading(Start, _acceleration, _paused, _holds > 0) : Read();
+        }
+    }
+
     /// <summary>Longest single real-time timer; longer waits are taken in steps (timers accept at most about 49 days).</summary>
     private static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
 
@@ -104,7 +123,7 @@ public sealed class AcceleratedClock : SimulationClock
 
             // Far-off epochs cannot overflow: the difference of two DateTimeOffsets always fits a TimeSpan.
             var sinceEpoch = Epoch is { } epoch ? (double)(_time.GetUtcNow() - epoch).Ticks : 0;
-            Volatile.Write(ref _segment, new Segment(now, sinceEpoch * _acceleration, _acceleration, _paused || _holds > 0));
+            Volatile.Write(ref _segment, new Segment(now, sinceEpoch * _acceleration, _acceleration, _paused, _holds > 0));
         }
     }
 
@@ -221,10 +240,17 @@ public sealed class AcceleratedClock : SimulationClock
         if (_segment is { } current)
         {
             var now = _time.GetTimestamp();
-            var segment = new Segment(now, current.SimulatedTicksAt(now, _time), _acceleration, _paused || _holds > 0);
+            var segment = new Segment(now, current.SimulatedTicksAt(now, _time), _acceleration, _paused, _holds > 0);
             if (segment.Stopped == current.Stopped && segment.Acceleration == current.Acceleration)
             {
-                return; // nothing changes the course of time: keep the waits as they are
+                // Nothing changes the course of time: keep the waits as they are. A stopped clock may have gone from
+                // held to paused (or back): readings show that, at the same simulated time.
+                if (segment.Stopped && (segment.Paused != current.Paused || segment.Held != current.Held))
+                {
+                    Volatile.Write(ref _segment, segment);
+                }
+
+                return;
             }
 
             Volatile.Write(ref _segment, segment);
@@ -239,10 +265,13 @@ public sealed class AcceleratedClock : SimulationClock
 
     /// <summary>
     /// A stretch of time at one pace: from the real timestamp <see cref="RealStart"/>, when simulated time had run
-    /// <see cref="SimulatedTicks"/> past <see cref="Start"/>, at <see cref="Acceleration"/>, or standing still.
+    /// <see cref="SimulatedTicks"/> past <see cref="Start"/>, at <see cref="Acceleration"/>, or standing still (paused,
+    /// held or both).
     /// </summary>
-    private sealed record Segment(long RealStart, double SimulatedTicks, double Acceleration, bool Stopped)
+    private sealed record Segment(long RealStart, double SimulatedTicks, double Acceleration, bool Paused, bool Held)
     {
+        public bool Stopped => Paused || Held;
+
         public double SimulatedTicksAt(long timestamp, TimeProvider time) =>
             Stopped ? SimulatedTicks : SimulatedTicks + (time.GetElapsedTime(RealStart, timestamp).Ticks * Acceleration);
 

@@ -33,6 +33,72 @@ public class ClockControlTests
     }
 
     [Fact]
+    public void A_reading_gives_the_time_the_pace_and_the_pause_together()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new AcceleratedClock(Start, 3600, time);
+        clock.Read().Should().Be(new AcceleratedClockReading(Start, 3600, false, false), "before it runs the clock reads its start");
+        clock.Pause();
+        clock.Read().Should().Be(new AcceleratedClockReading(Start, 3600, true, false));
+        clock.Resume();
+        clock.Run();
+        time.Advance(TimeSpan.FromSeconds(1));
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1), 3600, false, false));
+
+        var hold = clock.Hold();
+        time.Advance(TimeSpan.FromSeconds(1));
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1), 3600, false, true));
+        clock.Read().IsStopped.Should().BeTrue();
+
+        // Paused while held and released while paused: stopped throughout, and the reading says why.
+        clock.Pause();
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1), 3600, true, true));
+        hold.Dispose();
+        time.Advance(TimeSpan.FromSeconds(1));
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1), 3600, true, false));
+
+        clock.SetAcceleration(60);
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1), 60, true, false));
+        clock.Resume();
+        time.Advance(TimeSpan.FromSeconds(1));
+        clock.Read().Should().Be(new AcceleratedClockReading(Start.AddHours(1).AddMinutes(1), 60, false, false));
+        clock.Read().IsStopped.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_reading_taken_while_a_pause_lands_never_shows_a_paused_clock_at_another_time()
+    {
+        // Real time, fast: a view reading the clock while another thread pauses it must see the paused clock only at
+        // the time it stopped at, never at a moment just before (which would then appear to move while paused).
+        for (var round = 0; round < 200; round++)
+        {
+            var clock = new AcceleratedClock(Start, 1_000_000);
+            clock.Run();
+            var pausedReadings = new List<DateTimeOffset>();
+            using var go = new Barrier(2);
+            var reader = Task.Run(() =>
+            {
+                go.SignalAndWait();
+                while (pausedReadings.Count < 20)
+                {
+                    var reading = clock.Read();
+                    if (reading.IsPaused)
+                    {
+                        pausedReadings.Add(reading.Now);
+                    }
+                }
+            });
+            go.SignalAndWait();
+            Thread.SpinWait(Random.Shared.Next(5_000));
+            clock.Pause();
+            await reader;
+
+            var stoppedAt = clock.Now;
+            pausedReadings.Should().OnlyContain(now => now == stoppedAt, $"round {round}: a paused clock reads the time it stopped at");
+        }
+    }
+
+    [Fact]
     public void A_new_acceleration_applies_from_now_without_a_jump()
     {
         var (time, clock) = Running();

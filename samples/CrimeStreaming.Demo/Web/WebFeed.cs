@@ -197,17 +197,19 @@ internal sealed class WebFeed
     public WebState State()
     {
         var realMs = _watch.ElapsedMilliseconds;
-        var now = _clock.Now;
-        var steered = _clock as AcceleratedClock;
+
+        // One reading: the time, the pace and the pause shown together are those the clock had together.
+        var reading = _clock is AcceleratedClock steered ? steered.Read() : (AcceleratedClockReading?)null;
+        var now = reading?.Now ?? _clock.Now;
         var clock = new ClockState(
             _clock.Start,
             now,
             LosAngeles(now, "yyyy-MM-dd HH:mm:ss zzz"),
             now.ToUnixTimeMilliseconds(),
             realMs,
-            steered?.Acceleration,
-            steered?.IsPaused ?? false,
-            steered is { IsStopped: true, IsPaused: false },
+            reading?.Acceleration,
+            reading?.IsPaused ?? false,
+            reading is { IsHeld: true, IsPaused: false },
             _clock.IsVirtual,
             Control is not null,
             Control?.MinAcceleration,
