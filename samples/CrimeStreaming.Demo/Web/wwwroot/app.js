@@ -119,6 +119,7 @@ function renderState(s) {
     clock.dataset.nowMs = String(c.nowMs);
     clock.dataset.realMs = String(c.realMs);
     clock.dataset.paused = String(c.paused);
+    clock.dataset.held = String(c.held);
     clock.dataset.acceleration = c.acceleration === null ? '' : String(c.acceleration);
     const speed = c.acceleration === null ? '' : number(c.acceleration) + '×';
     if (s.phase === 'done') setBadge('done', 'done');
@@ -150,6 +151,7 @@ function renderState(s) {
     $('k-produce-rate').textContent = number(k.produceRate) + '/s';
     $('k-consumed').textContent = number(k.consumed);
     $('k-consume-rate').textContent = number(k.consumeRate) + '/s';
+    $('k-lag').dataset.waits = String(k.lagWaits);
     $('k-lag').textContent = number(k.consumerLag) + (k.maxConsumerLag !== null ? ' (max per partition ' + number(k.maxConsumerLag) + ', waits ' + number(k.lagWaits) + ')' : '');
     $('k-failed').textContent = number(k.failed) + ' · ' + number(k.pending);
     $('k-lost').textContent = number(k.lost) + ' · ' + number(k.late);
