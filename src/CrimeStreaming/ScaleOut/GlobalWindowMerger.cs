@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace CrimeStreaming.ScaleOut;
 
@@ -27,6 +29,8 @@ public sealed class GlobalWindowMerger : IDisposable
     private readonly PartitionState?[] _states;
     private readonly PartitionCheckpoint?[] _checkpoints;
     private readonly Dictionary<(string Analysis, long Pane, int Partition), ulong> _seen = [];
+    private readonly ArrayBufferWriter<byte> _fingerprintBuffer = new(256);
+    private readonly Utf8JsonWriter _fingerprintWriter;
     private long _accepted;
     private long _duplicates;
     private long _conflicting;
@@ -71,6 +75,7 @@ public sealed class GlobalWindowMerger : IDisposable
             throw new ArgumentException(string.Join("; ", errors), nameof(analyses));
         }
 
+        _fingerprintWriter = new Utf8JsonWriter(_fingerprintBuffer);
         _pane = paneLength.Ticks;
         _analyses = list.Select(a => new AnalysisPanes(a)).ToArray();
         PartitionCount = partitionCount;
@@ -205,6 +210,8 @@ public sealed class GlobalWindowMerger : IDisposable
         {
             analysis.Digest.Dispose();
         }
+
+        _fingerprintWriter.Dispose();
     }
 
     private static WindowedAnalysis CrimeSnapshotOf(IEnumerable<int>? windowHours, int top)
@@ -274,30 +281,21 @@ public sealed class GlobalWindowMerger : IDisposable
                 break;
             }
 
-            foreach (var window in windows)
+            foreach (var (window, reports, accumulator) in Sums(analysis, end))
             {
-                if ((end - DateTimeOffset.UnixEpoch.UtcTicks) % window.Slide.Ticks != 0)
-                {
-                    continue; // windows of this definition end on multiples of its slide
-                }
-
                 var start = end - window.Length.Ticks;
-                var (reports, accumulator) = Sum(analysis, start, end);
-                if (reports > 0)
-                {
-                    var value = analysis.Analysis.Result(accumulator);
-                    var result = new GlobalWindowResult(
-                        analysis.Analysis.Name,
-                        window,
-                        new DateTimeOffset(start, TimeSpan.Zero),
-                        new DateTimeOffset(end, TimeSpan.Zero),
-                        reports,
-                        value,
-                        analysis.Analysis.FormatResult(value));
-                    analysis.Digest.AppendData(Encoding.UTF8.GetBytes(result.ToCanonicalString() + "\n"));
-                    results.Add(result);
-                    analysis.Windows++;
-                }
+                var value = analysis.Analysis.Result(accumulator);
+                var result = new GlobalWindowResult(
+                    analysis.Analysis.Name,
+                    window,
+                    new DateTimeOffset(start, TimeSpan.Zero),
+                    new DateTimeOffset(end, TimeSpan.Zero),
+                    reports,
+                    value,
+                    analysis.Analysis.FormatResult(value));
+                analysis.Digest.AppendData(Encoding.UTF8.GetBytes(result.ToCanonicalString() + "\n"));
+                results.Add(result);
+                analysis.Windows++;
             }
 
             analysis.EmittedThrough = end;
@@ -314,34 +312,75 @@ public sealed class GlobalWindowMerger : IDisposable
         }
     }
 
-    private static (long Reports, object Accumulator) Sum(AnalysisPanes analysis, long from, long to)
+    /// <summary>
+    /// The windows of <paramref name="analysis"/> ending at <paramref name="end"/> that hold reports, in emission order,
+    /// with their sums. The windows ending together are nested (shortest first): one pass from the newest pane back sums
+    /// them all, each pane merged once, rather than once per window.
+    /// </summary>
+    private List<(WindowDefinition Window, long Reports, object Accumulator)> Sums(AnalysisPanes analysis, long end)
     {
-        long reports = 0;
-        var sum = analysis.Analysis.CreateAccumulator();
-        foreach (var (start, pane) in analysis.Panes)
+        var sums = new List<(WindowDefinition, long, object)>();
+        var ending = analysis.Definitions.Where(w => (end - DateTimeOffset.UnixEpoch.UtcTicks) % w.Slide.Ticks == 0).ToList(); // windows end on multiples of their slide
+        if (ending.Count == 0)
         {
-            if (start >= to)
+            return sums;
+        }
+
+        var panes = analysis.Panes;
+        var keys = analysis.Keys;
+        keys.Clear();
+        foreach (var start in panes.Keys)
+        {
+            if (start >= end)
             {
                 break;
             }
 
-            if (start >= from)
+            if (start >= end - ending[^1].Length.Ticks)
             {
-                reports += pane.Reports;
-                sum = analysis.Analysis.Merge(sum, pane.Accumulator);
+                keys.Add(start);
             }
         }
 
-        return (reports, sum);
+        long reports = 0;
+        var sum = analysis.Analysis.CreateAccumulator();
+        var next = keys.Count - 1;
+        for (var i = 0; i < ending.Count; i++)
+        {
+            var from = end - ending[i].Length.Ticks;
+            for (; next >= 0 && keys[next] >= from; next--)
+            {
+                var pane = panes[keys[next]];
+                reports += pane.Reports;
+                sum = analysis.Analysis.Merge(sum, pane.Accumulator);
+            }
+
+            if (reports > 0)
+            {
+                // The longest window takes the running sum itself; a shorter one a copy, as the sum goes on.
+                sums.Add((ending[i], reports, i == ending.Count - 1 ? sum : analysis.Analysis.Copy(sum)));
+            }
+        }
+
+        return sums;
     }
 
     /// <summary>A hash of the partial's report count and its accumulator's bytes (aggregates write equal accumulators as equal bytes).</summary>
-    private static ulong Fingerprint(WindowedAnalysis analysis, PanePartial partial)
+    private ulong Fingerprint(WindowedAnalysis analysis, PanePartial partial)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(BitConverter.GetBytes(partial.Reports));
-        hash.AppendData(analysis.Serialize(partial.Accumulator));
-        return BitConverter.ToUInt64(hash.GetCurrentHash());
+        // One writer and a one-shot hash for every partial: creating a hash object and a writer per partial took half
+        // of the merger's time to accept a partial.
+        var buffer = _fingerprintBuffer;
+        buffer.ResetWrittenCount();
+        _fingerprintWriter.Reset(buffer);
+        analysis.WriteAccumulator(_fingerprintWriter, partial.Accumulator);
+        _fingerprintWriter.Flush();
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var input = new byte[sizeof(long) + buffer.WrittenCount];
+        BitConverter.TryWriteBytes(input, partial.Reports);
+        buffer.WrittenSpan.CopyTo(input.AsSpan(sizeof(long)));
+        SHA256.HashData(input, hash);
+        return BitConverter.ToUInt64(hash);
     }
 
     /// <summary>One analysis' panes (reports and summed accumulator per pane start), emission mark and digest.</summary>
@@ -353,6 +392,9 @@ public sealed class GlobalWindowMerger : IDisposable
         public WindowDefinition[] Definitions { get; } = [.. analysis.Windows.OrderBy(w => w.Length).ThenBy(w => w.Slide)];
 
         public SortedDictionary<long, (long Reports, object Accumulator)> Panes { get; } = [];
+
+        /// <summary>Scratch: the pane starts a window end sums, oldest first.</summary>
+        public List<long> Keys { get; } = [];
 
         public IncrementalHash Digest { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

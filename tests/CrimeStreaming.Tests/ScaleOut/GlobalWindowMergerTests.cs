@@ -288,4 +288,53 @@ public class GlobalWindowMergerTests
         merger.Add(Partial(0, 1, At(1, 2)));
         merger.Add(Ended(0, 1)).Select(w => (w.Hours, w.Snapshot.End, w.Snapshot.Total)).Should().Equal((2, Hour(1), 1L), (2, Hour(2), 3L), (2, Hour(3), 2L));
     }
+
+    [Fact]
+    public void Windows_of_several_lengths_and_slides_each_equal_a_recount_of_their_reports()
+    {
+        // Windows ending together are summed in one pass (shortest first): lengths equal and unequal, slides that divide
+        // each other and slides that do not, on 30-minute panes, against a count of the reports in each window.
+        var pane = TimeSpan.FromMinutes(30);
+        WindowDefinition[] windows =
+        [
+            new(TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30)),
+            new(TimeSpan.FromHours(3), TimeSpan.FromHours(1)),
+            new(TimeSpan.FromHours(3), TimeSpan.FromHours(3)),
+            new(TimeSpan.FromHours(2), TimeSpan.FromHours(2)),
+            new(TimeSpan.FromHours(6), TimeSpan.FromMinutes(90)),
+        ];
+        var analysis = WindowedAnalysis.Create("count", WindowAggregate.Count<CrimeReport>(), windows);
+        var reports = ScaleOutData.Synthetic(600, 30, seed: 7).Where(r => r.ReportTime.Minute % 7 != 3).ToList(); // with some empty panes
+        using var merger = new GlobalWindowMerger(2, [analysis], pane);
+        foreach (var group in reports.GroupBy(r => (Partition: r.OfficerId % 2, Pane: Panes.StartOf(r.ReportTime, pane))))
+        {
+            merger.Add(new PanePartial(group.Key.Partition, group.Key.Pane, "count", group.Count(), (long)group.Count()))
+                .Should().Be(PartialOutcome.Accepted);
+        }
+
+        merger.Add(Ended(0, 2)).Should().BeEmpty("partition 1 has not ended");
+        var results = merger.Add(Ended(1, 2)).Select(w => (w.Window, w.Start, w.End, w.Reports, (long)w.Value)).ToList();
+
+        var expected = new List<(WindowDefinition, DateTimeOffset, DateTimeOffset, long, long)>();
+        var first = Panes.StartOf(reports[0].ReportTime, pane);
+        for (var end = first + pane; end <= reports[^1].ReportTime + TimeSpan.FromHours(6) + pane; end += pane)
+        {
+            foreach (var window in windows.OrderBy(w => w.Length).ThenBy(w => w.Slide))
+            {
+                if ((end - DateTimeOffset.UnixEpoch).Ticks % window.Slide.Ticks != 0)
+                {
+                    continue;
+                }
+
+                var start = end - window.Length;
+                long count = reports.Count(r => r.ReportTime >= start && r.ReportTime < end);
+                if (count > 0)
+                {
+                    expected.Add((window, start, end, count, count));
+                }
+            }
+        }
+
+        results.Should().Equal(expected);
+    }
 }
