@@ -65,6 +65,7 @@ public sealed class KafkaWindowAnalyser
     private readonly AnalysisRegistry _analyses;
     private readonly List<PanePartial> _pending = [];
     private readonly ConcurrentQueue<Delivered> _delivered = new();
+    private readonly OwnStates _ownStates = new();
     private AnalysisSettings? _settings;
     private long _read;
     private long _reports;
@@ -209,7 +210,7 @@ public sealed class KafkaWindowAnalyser
     {
         var partitionCount = AnalysisTopics.Check(_options, _logger);
         var outage = new BrokerOutage(_options.BootstrapServers, _options.UnreachableTimeout, _time);
-        using var state = new StateTopicReader(_options, _options.StateTopicName, partitionCount, _logger);
+        using var state = new StateTopicReader(_options, _options.StateTopicName, partitionCount, _logger, _ownStates);
         using var producer = new ProducerBuilder<byte[], byte[]>(_options.Apply(new ProducerConfig
         {
             Acks = Acks.All,
@@ -661,7 +662,9 @@ public sealed class KafkaWindowAnalyser
             }
 
             var snapshot = owned.Aggregator.Snapshot();
-            var message = StateRecordCodec.Encode(new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray()), _analyses);
+            var record = new StateRecord(_settings!, snapshot, owned.Unpublished.ToArray());
+            var message = StateRecordCodec.Encode(record, _analyses);
+            message.Headers.Add(_ownStates.Mark(record));
             if (message.Value.Length > Interlocked.Read(ref _largestState))
             {
                 Interlocked.Exchange(ref _largestState, message.Value.Length);

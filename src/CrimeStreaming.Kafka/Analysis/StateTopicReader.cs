@@ -24,7 +24,10 @@ internal sealed class StateTopicReader : IDisposable
     private readonly ILogger _logger;
     private readonly ConsumerRuntime<byte[]> _runtime;
     private readonly IConsumer<byte[], byte[]> _consumer;
-    private readonly StateRecord?[] _latest;
+    private readonly StateRecord?[] _latest; // decoded, or null while only _latestMessage holds it
+    private readonly Message<byte[], byte[]>?[] _latestMessage;
+    private readonly StateSummary?[] _latestSummary;
+    private readonly OwnStates? _own;
     private readonly long[] _next;
     private readonly long[] _start;
     private readonly long[] _low;
@@ -35,13 +38,22 @@ internal sealed class StateTopicReader : IDisposable
     private readonly TimeSpan _patience;
     private readonly AnalysisRegistry _analyses;
 
-    public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger)
+    /// <summary>Starts following <paramref name="topic"/>'s <paramref name="partitions"/> partitions from their tails.</summary>
+    /// <param name="options">The group's options (connection, patience, analyses).</param>
+    /// <param name="topic">The state topic.</param>
+    /// <param name="partitions">Its partitions: one per input partition.</param>
+    /// <param name="logger">Where skipped messages are logged.</param>
+    /// <param name="own">The states this instance writes: read back, they are not decoded (see <see cref="OwnStates"/>).</param>
+    public StateTopicReader(KafkaWindowAnalyserOptions options, string topic, int partitions, ILogger logger, OwnStates? own = null)
     {
+        _own = own;
         _patience = options.UnreachableTimeout;
         _analyses = new AnalysisRegistry(options.AllAnalyses());
         _topic = topic;
         _logger = logger;
         _latest = new StateRecord?[partitions];
+        _latestMessage = new Message<byte[], byte[]>?[partitions];
+        _latestSummary = new StateSummary?[partitions];
         _next = new long[partitions];
         _start = new long[partitions];
         _low = new long[partitions];
@@ -84,10 +96,26 @@ internal sealed class StateTopicReader : IDisposable
     public long MessagesRead => _read;
 
     /// <summary>Whether every partition's latest state has ended and holds no partial still to publish.</summary>
-    public bool IsComplete => _latest.All(r => r?.Snapshot is { IsEnded: true } && r.Unpublished.Count == 0);
+    public bool IsComplete => _latestSummary.All(s => s is { IsEnded: true, Unpublished: 0 });
 
     /// <summary>The latest state of input partition <paramref name="partition"/>; <see langword="null"/> when none was read.</summary>
-    public StateRecord? Latest(int partition) => _latest[partition];
+    public StateRecord? Latest(int partition)
+    {
+        if (_latest[partition] is null && _latestMessage[partition] is { } message)
+        {
+            // One of this instance's own states, read back without decoding: decoded now, for a restore.
+            _latest[partition] = StateRecordCodec.Decode(message, _analyses, out var reason);
+            _latestMessage[partition] = null;
+            if (_latest[partition] is null)
+            {
+                _foreign++;
+                _latestSummary[partition] = null;
+                _logger.LogWarning("Skipped a state message of partition {Partition} this instance wrote: {Reason}", partition, reason);
+            }
+        }
+
+        return _latest[partition];
+    }
 
     /// <summary>Reads every message the given partitions hold now; <see langword="false"/> when that took longer than <paramref name="timeout"/>.</summary>
     public bool CatchUp(IEnumerable<int> partitions, TimeSpan timeout, CancellationToken cancellationToken)
@@ -100,7 +128,7 @@ internal sealed class StateTopicReader : IDisposable
             if (behind.Count == 0)
             {
                 // A tail without any valid state: read the partition's whole log once (its state may be further back).
-                var rewind = targets.Keys.Where(p => _latest[p]?.Snapshot is null && _start[p] > _low[p]).ToList();
+                var rewind = targets.Keys.Where(p => _latestSummary[p] is null && _start[p] > _low[p]).ToList();
                 if (rewind.Count == 0)
                 {
                     return true;
@@ -163,6 +191,19 @@ internal sealed class StateTopicReader : IDisposable
         _next[p] = Math.Max(_next[p], result.Offset.Value + 1);
         var firstTime = result.Offset.Value < _judgedFrom[p] || result.Offset.Value >= _judgedTo[p];
         _judgedTo[p] = Math.Max(_judgedTo[p], result.Offset.Value + 1);
+        if (_own is not null && _own.TryTake(result.Message.Headers, out var own) && own.Partition == p)
+        {
+            GroupSettings = own.Settings;
+            if (_latestSummary[p] is not { } newest || own.NextOffset >= newest.NextOffset)
+            {
+                _latestSummary[p] = own;
+                _latestMessage[p] = result.Message;
+                _latest[p] = null;
+            }
+
+            return true;
+        }
+
         var record = StateRecordCodec.Decode(result.Message, _analyses, out var reason);
         if (record is null || (record.Snapshot is { } s && s.Partition != p))
         {
@@ -177,9 +218,11 @@ internal sealed class StateTopicReader : IDisposable
         }
 
         GroupSettings = record.Settings;
-        if (record.Snapshot is { } snapshot && (_latest[p]?.Snapshot is not { } known || snapshot.NextOffset >= known.NextOffset))
+        if (StateSummary.Of(record) is { } summary && (_latestSummary[p] is not { } known || summary.NextOffset >= known.NextOffset))
         {
+            _latestSummary[p] = summary;
             _latest[p] = record;
+            _latestMessage[p] = null;
         }
 
         return true;

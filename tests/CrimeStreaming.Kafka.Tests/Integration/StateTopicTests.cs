@@ -53,6 +53,40 @@ public class StateTopicTests
     }
 
     [Fact]
+    public void An_instances_own_states_are_read_back_without_decoding_until_a_restore_asks_and_anothers_are_decoded()
+    {
+        using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
+        var options = KafkaTestData.AnalysisOptions(cluster, Results);
+        var settings = AnalysisSettings.Of(options, 2);
+        var mine = new OwnStates();
+        var another = new OwnStates();
+
+        // Partition 0: this instance's states, the newest ended; then, on partition 1, another instance's ended state and
+        // one of ours whose message is damaged after it was marked (what the reader would decode only if asked).
+        var states = Enumerable.Range(1, 5).Select(i => Marked(mine, settings, 0, i, ended: i == 5)).ToList();
+        var theirs = Marked(another, settings, 1, 9, ended: true);
+        var damaged = Marked(mine, settings, 1, 12, ended: false);
+        damaged.Value = "not a state"u8.ToArray();
+        Produce(cluster, [.. states.Select(m => (0, m)), (1, theirs)]);
+
+        using var reader = new StateTopicReader(options, options.StateTopicName, 2, NullLogger.Instance, mine);
+        reader.CatchUp([0, 1], TimeSpan.FromSeconds(30), CancellationToken.None).Should().BeTrue();
+        mine.Pending.Should().Be(1, "the five states read back were taken from what the instance wrote; the damaged one is not on the topic yet");
+        another.Pending.Should().Be(1, "another instance's states are not this reader's to take");
+        reader.IsComplete.Should().BeTrue("both partitions' newest states have ended, ours known without decoding");
+        reader.GroupSettings.Should().Be(settings);
+
+        Produce(cluster, [(1, damaged)]);
+        reader.CatchUp([0, 1], TimeSpan.FromSeconds(30), CancellationToken.None).Should().BeTrue();
+        reader.IsComplete.Should().BeFalse("partition 1's newest state is ours, not ended");
+        reader.Latest(0)!.Snapshot!.NextOffset.Should().Be(5, "decoded when asked");
+        reader.Latest(0)!.Snapshot!.IsEnded.Should().BeTrue();
+        reader.ForeignMessages.Should().Be(0);
+        reader.Latest(1).Should().BeNull("ours, newest, but unreadable once decoded: skipped and counted");
+        reader.ForeignMessages.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_member_with_other_settings_is_refused_naming_them_and_one_that_asks_nothing_adopts_the_groups()
     {
         using var cluster = KafkaTestData.AnalysisCluster(Results, partitions: 2);
@@ -111,6 +145,14 @@ public class StateTopicTests
 
     private static Message<byte[], byte[]> Valid(AnalysisSettings settings, int partition, long nextOffset) =>
         StateRecordCodec.Encode(new StateRecord(settings, new PartitionSnapshot(partition, nextOffset, null, [null], [false], nextOffset, 0, []), []), new AnalysisRegistry([WindowedAnalysis.CrimeSnapshot([1, 6, 12])]));
+
+    private static Message<byte[], byte[]> Marked(OwnStates writer, AnalysisSettings settings, int partition, long nextOffset, bool ended)
+    {
+        var record = new StateRecord(settings, new PartitionSnapshot(partition, nextOffset, null, [null], [ended], nextOffset, 0, []), []);
+        var message = StateRecordCodec.Encode(record, new AnalysisRegistry([WindowedAnalysis.CrimeSnapshot([1, 6, 12])]));
+        message.Headers.Add(writer.Mark(record));
+        return message;
+    }
 
     private static void Produce(EmbeddedKafkaCluster cluster, IEnumerable<(int Partition, Message<byte[], byte[]> Message)> messages)
     {
