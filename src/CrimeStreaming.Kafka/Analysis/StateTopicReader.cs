@@ -24,9 +24,7 @@ internal sealed class StateTopicReader : IDisposable
     private readonly ILogger _logger;
     private readonly ConsumerRuntime<byte[]> _runtime;
     private readonly IConsumer<byte[], byte[]> _consumer;
-    private readonly StateRecord?[] _latest; // decoded, or null while only _latestMessage holds it
-    private readonly Message<byte[], byte[]>?[] _latestMessage;
-    private readonly StateSummary?[] _latestSummary;
+    private readonly Newest?[] _newest;
     private readonly OwnStates? _own;
     private readonly long[] _next;
     private readonly long[] _start;
@@ -51,9 +49,7 @@ internal sealed class StateTopicReader : IDisposable
         _analyses = new AnalysisRegistry(options.AllAnalyses());
         _topic = topic;
         _logger = logger;
-        _latest = new StateRecord?[partitions];
-        _latestMessage = new Message<byte[], byte[]>?[partitions];
-        _latestSummary = new StateSummary?[partitions];
+        _newest = new Newest?[partitions];
         _next = new long[partitions];
         _start = new long[partitions];
         _low = new long[partitions];
@@ -96,25 +92,24 @@ internal sealed class StateTopicReader : IDisposable
     public long MessagesRead => _read;
 
     /// <summary>Whether every partition's latest state has ended and holds no partial still to publish.</summary>
-    public bool IsComplete => _latestSummary.All(s => s is { IsEnded: true, Unpublished: 0 });
+    public bool IsComplete => _newest.All(n => n is { Summary: { IsEnded: true, Unpublished: 0 } });
 
     /// <summary>The latest state of input partition <paramref name="partition"/>; <see langword="null"/> when none was read.</summary>
     public StateRecord? Latest(int partition)
     {
-        if (_latest[partition] is null && _latestMessage[partition] is { } message)
+        if (_newest[partition] is { Record: null, Message: { } message })
         {
             // One of this instance's own states, read back without decoding: decoded now, for a restore.
-            _latest[partition] = StateRecordCodec.Decode(message, _analyses, out var reason);
-            _latestMessage[partition] = null;
-            if (_latest[partition] is null)
+            var record = StateRecordCodec.Decode(message, _analyses, out var reason);
+            _newest[partition] = record is null ? null : new Newest(StateSummary.Of(record)!.Value, record, null);
+            if (record is null)
             {
                 _foreign++;
-                _latestSummary[partition] = null;
                 _logger.LogWarning("Skipped a state message of partition {Partition} this instance wrote: {Reason}", partition, reason);
             }
         }
 
-        return _latest[partition];
+        return _newest[partition]?.Record;
     }
 
     /// <summary>Reads every message the given partitions hold now; <see langword="false"/> when that took longer than <paramref name="timeout"/>.</summary>
@@ -128,7 +123,7 @@ internal sealed class StateTopicReader : IDisposable
             if (behind.Count == 0)
             {
                 // A tail without any valid state: read the partition's whole log once (its state may be further back).
-                var rewind = targets.Keys.Where(p => _latestSummary[p] is null && _start[p] > _low[p]).ToList();
+                var rewind = targets.Keys.Where(p => _newest[p] is null && _start[p] > _low[p]).ToList();
                 if (rewind.Count == 0)
                 {
                     return true;
@@ -194,11 +189,9 @@ internal sealed class StateTopicReader : IDisposable
         if (_own is not null && _own.TryTake(result.Message.Headers, out var own) && own.Partition == p)
         {
             GroupSettings = own.Settings;
-            if (_latestSummary[p] is not { } newest || own.NextOffset >= newest.NextOffset)
+            if (_newest[p] is not { } newest || own.NextOffset >= newest.Summary.NextOffset)
             {
-                _latestSummary[p] = own;
-                _latestMessage[p] = result.Message;
-                _latest[p] = null;
+                _newest[p] = new Newest(own, null, result.Message);
             }
 
             return true;
@@ -218,13 +211,17 @@ internal sealed class StateTopicReader : IDisposable
         }
 
         GroupSettings = record.Settings;
-        if (StateSummary.Of(record) is { } summary && (_latestSummary[p] is not { } known || summary.NextOffset >= known.NextOffset))
+        if (StateSummary.Of(record) is { } summary && (_newest[p] is not { } known || summary.NextOffset >= known.Summary.NextOffset))
         {
-            _latestSummary[p] = summary;
-            _latest[p] = record;
-            _latestMessage[p] = null;
+            _newest[p] = new Newest(summary, record, null);
         }
 
         return true;
     }
+
+    /// <summary>
+    /// A partition's newest state: its summary, and the record decoded, or the message of one of this instance's own
+    /// states, decoded only when a restore asks for it.
+    /// </summary>
+    private sealed record Newest(StateSummary Summary, StateRecord? Record, Message<byte[], byte[]>? Message);
 }
