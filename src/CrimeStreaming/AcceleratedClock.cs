@@ -80,7 +80,7 @@ public sealed class AcceleratedClock : SimulationClock
 
     /// <inheritdoc/>
     /// <remarks>Stops at <see cref="DateTimeOffset.MaxValue"/> rather than overflowing.</remarks>
-    public override DateTimeOffset Now => Volatile.Read(ref _segment) is { } segment ? SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time)) : Start;
+    public override DateTimeOffset Now => Volatile.Read(ref _segment) is { } segment ? NowIn(segment) : Start;
 
     /// <summary>Reads the simulated time together with the pace and the pause it was read under, as one consistent state.</summary>
     /// <remarks>
@@ -92,7 +92,7 @@ public sealed class AcceleratedClock : SimulationClock
     {
         if (Volatile.Read(ref _segment) is { } segment)
         {
-            return new AcceleratedClockReading(SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time)), segment.Acceleration, segment.Paused, segment.Held);
+            return new AcceleratedClockReading(NowIn(segment), segment.Acceleration, segment.Paused, segment.Held);
         }
 
         lock (_gate)
@@ -100,6 +100,9 @@ public sealed class AcceleratedClock : SimulationClock
             return _segment is null ? new AcceleratedClockReading(Start, _acceleration, _paused, _holds > 0) : Read();
         }
     }
+
+    /// <summary>The simulated time now, on the course of <paramref name="segment"/>.</summary>
+    private DateTimeOffset NowIn(Segment segment) => SaturatingTime.Add(Start, segment.SimulatedAt(_time.GetTimestamp(), _time));
 
     /// <summary>Longest single real-time timer; longer waits are taken in steps (timers accept at most about 49 days).</summary>
     private static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
