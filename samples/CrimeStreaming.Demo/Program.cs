@@ -246,14 +246,10 @@ async Task<int> RunAsync(StopSignal stop)
     async Task DrainAsync()
     {
         var run = await replay;
-        var deadline = DateTime.UtcNow + (run.Cancelled ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10));
         // The results reader is the judge: it completes once every partition has ended and every window is out.
         // After Ctrl+C the replay still ended its stream (end markers), so the analysis can finish on what was
         // delivered: it gets a few seconds for that.
-        while (!reading.IsCompleted && !analysing.IsFaulted && DateTime.UtcNow < deadline)
-        {
-            await Task.WhenAny(reading, analysing, Task.Delay(100));
-        }
+        await ResultsWait.UntilCompleteAsync(reading, analysing, run.Cancelled ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(10));
 
         if (cluster is not null && reading.IsCompletedSuccessfully && !stop.Token.IsCancellationRequested && OthersTookPart(analysers, results.Summary, topic.PartitionCount, options.Shard.Count))
         {
