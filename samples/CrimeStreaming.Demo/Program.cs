@@ -117,6 +117,14 @@ async Task<int> RunAsync(StopSignal stop)
     Console.WriteLine(topic);
     var topicLine = string.Create(CultureInfo.InvariantCulture, $"{(cluster is null ? "cluster" : "embedded cluster")}, topic {topic.Name}, {topic.PartitionCount} partitions, RF {topic.ReplicationFactor}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka bootstrap servers: {bootstrap}"));
+
+    // The embedded brokers keep their logs in this process's memory: what the analysis group has committed goes (a member
+    // that takes a partition over starts at the commit), as Kafka Streams purges its repartition topics.
+    using var purger = cluster is null ? null : new CommittedRecordsPurger(cluster, options.Topic, options.Group);
+    if (purger is not null)
+    {
+        Console.WriteLine($"Embedded cluster: {options.Topic}'s records are deleted once group {options.Group} has committed them");
+    }
     // The allowed disorder in whole seconds, so that the join command gives another process exactly this one.
     var disorder = TimeSpan.FromSeconds(options.AsFastAsPossible ? 3600 : Math.Max(3600, Math.Ceiling(2 * options.Acceleration)));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analysis: {options.Consumers} instance(s) in group {options.Group}, results on {options.ResultsTopic}, allowed disorder {disorder.TotalSeconds:N0} s"));
@@ -299,6 +307,11 @@ async Task<int> RunAsync(StopSignal stop)
     Console.WriteLine(interrupted ? $"Summary (stopped by {stop.Reason})" : runSummary.Cancelled ? "Summary (the replay stopped: the analysis failed)" : "Summary");
     Console.Write(runSummary);
     Console.WriteLine($"kafka: {delivery}");
+    if (purger is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded cluster: {purger.Purged:N0} committed records of {options.Topic} deleted"));
+    }
+
     for (var i = 0; i < analysers.Count; i++)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysis instance {i + 1}: {analysers[i].Summary}"));

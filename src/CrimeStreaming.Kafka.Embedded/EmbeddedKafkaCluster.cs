@@ -11,7 +11,8 @@ namespace CrimeStreaming.Kafka.Embedded;
 /// <remarks>
 /// <para>Create topics with <see cref="CreateTopic"/>: the mock does not implement the Admin API's CreateTopics, and
 /// other admin requests can crash it, so never point an admin client at it except for metadata.</para>
-/// <para>Each mock partition keeps only about the last 5 MiB of messages: size partitions so that the data fits.</para>
+/// <para>Each mock partition keeps only about the last 5 MiB of messages, in this process's memory: size partitions so
+/// that the data fits, and let a <see cref="CommittedRecordsPurger"/> delete what a consumer group is done with.</para>
 /// <para>Dispose every client before the cluster: a consumer closing against a destroyed cluster hangs for ~45 s.</para>
 /// <para>What the first cluster of a process changes for the whole process: it sets a native library resolver on
 /// this package's assembly (not on Confluent.Kafka's) and loads the librdkafka bundled with Confluent.Kafka, trying
@@ -71,6 +72,27 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     /// <summary>Makes <paramref name="brokerId"/> the leader of a partition.</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(Cluster.SetPartitionLeader(topic, partition, brokerId), "set partition leader");
+
+    /// <summary>
+    /// Deletes the records of a partition before <paramref name="beforeOffset"/>, as Kafka's DeleteRecords does: the
+    /// partition's log then starts there, and the memory of the message sets wholly before it is freed.
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="partition">The partition.</param>
+    /// <param name="beforeOffset">The new log start: at most the partition's end offset.</param>
+    /// <remarks>
+    /// The mock sets the log start to <paramref name="beforeOffset"/> even below the current one, which would announce
+    /// offsets it no longer holds: read the low watermark first and only move it forward (as
+    /// <see cref="CommittedRecordsPurger"/> does). The Admin API's DeleteRecords request is not answered by the mock.
+    /// </remarks>
+    /// <exception cref="KafkaException">No such partition, or <paramref name="beforeOffset"/> is beyond its end.</exception>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(beforeOffset);
+        Check(Cluster.DeleteRecords(topic, partition, beforeOffset), $"delete records of {topic} [{partition}] before offset {beforeOffset}");
+    }
 
     /// <summary>Takes a broker down: its connections close and new ones are refused. Leadership does not move by itself.</summary>
     public void SetBrokerDown(int brokerId) => Check(Cluster.SetBrokerDown(brokerId), "broker down");

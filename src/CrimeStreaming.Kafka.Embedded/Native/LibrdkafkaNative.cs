@@ -31,6 +31,7 @@ internal static partial class LibrdkafkaNative
     [LibraryImport(Library)] internal static partial nint rd_kafka_mock_cluster_bootstraps(MockClusterHandle mcluster);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int rd_kafka_mock_topic_create(MockClusterHandle mcluster, string topic, int partitionCount, int replicationFactor);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int rd_kafka_mock_partition_set_leader(MockClusterHandle mcluster, string topic, int partition, int brokerId);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int rd_kafka_mock_partition_delete_records(MockClusterHandle mcluster, string topic, int partition, long beforeOffset);
     [LibraryImport(Library)] internal static partial int rd_kafka_mock_broker_set_down(MockClusterHandle mcluster, int brokerId);
     [LibraryImport(Library)] internal static partial int rd_kafka_mock_broker_set_up(MockClusterHandle mcluster, int brokerId);
     [LibraryImport(Library)] internal static partial int rd_kafka_mock_broker_set_rtt(MockClusterHandle mcluster, int brokerId, int rttMs);

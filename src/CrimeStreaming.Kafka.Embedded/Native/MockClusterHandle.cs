@@ -59,6 +59,9 @@ internal sealed class MockClusterHandle : SafeHandleZeroOrMinusOneIsInvalid
     public ErrorCode SetPartitionLeader(string topic, int partition, int brokerId) =>
         (ErrorCode)LibrdkafkaNative.rd_kafka_mock_partition_set_leader(this, topic, partition, brokerId);
 
+    public ErrorCode DeleteRecords(string topic, int partition, long beforeOffset) =>
+        (ErrorCode)LibrdkafkaNative.rd_kafka_mock_partition_delete_records(this, topic, partition, beforeOffset);
+
     public ErrorCode SetBrokerDown(int brokerId) => (ErrorCode)LibrdkafkaNative.rd_kafka_mock_broker_set_down(this, brokerId);
 
     public ErrorCode SetBrokerUp(int brokerId) => (ErrorCode)LibrdkafkaNative.rd_kafka_mock_broker_set_up(this, brokerId);
