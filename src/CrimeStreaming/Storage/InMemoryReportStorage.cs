@@ -5,7 +5,7 @@ namespace CrimeStreaming.Storage;
 
 /// <summary>Holds every report in memory, compactly. Right for files up to a few million rows; the default storage.</summary>
 /// <remarks>
-/// Reports are kept in a compact form (about 200 bytes each for the 2020 LAPD schema: shared values numbered, unique
+/// Reports are kept in a compact form (about 170 bytes each for the 2020 LAPD schema: shared values numbered, unique
 /// text as UTF-8) and materialised again as <see cref="CrimeReport"/>s, equal field for field, when their officer
 /// replays them. Stateless: one instance may serve any number of streamers and runs.
 /// </remarks>

@@ -53,9 +53,59 @@ public class CompactReportStoreTests
     }
 
     [Fact]
-    public void An_entry_is_120_bytes()
+    public void An_entry_is_88_bytes()
     {
-        System.Runtime.CompilerServices.Unsafe.SizeOf<CompactReportStore.Entry>().Should().Be(120, "the packed fields must not grow the entry back to 128 bytes");
+        System.Runtime.CompilerServices.Unsafe.SizeOf<CompactReportStore.Entry>().Should().Be(88, "the packed fields and 16-bit numbers must not grow the entry");
+    }
+
+    [Fact]
+    public void Records_with_a_value_numbered_beyond_16_bits_are_kept_whole_and_come_back_equal()
+    {
+        // 70,000 distinct descriptions: the first 65,534 values of the table (id 0 is null) fit 16 bits with the other
+        // columns' values; every later description is numbered beyond, so its record is kept whole.
+        const int Rows = 70_000;
+        var store = new CompactReportStore();
+        var baseRecord = TestData.Record("1", null, new DateTime(2021, 3, 14, 1, 59, 0));
+        var originals = Enumerable.Range(0, Rows)
+            .Select(i => new CrimeReport(baseRecord with { DrNumber = $"DR{i}", CrimeDescription = $"DESCRIPTION {i}", MoCodes = i % 2 == 0 ? null : $"{i}" }, new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.FromHours(-8)).AddSeconds(i), 1 + (i % 3)))
+            .ToList();
+        var entries = originals.Select(store.Add).ToList();
+
+        store.WholeRecords.Should().BeGreaterThan(0).And.BeLessThan(Rows - 65_000, "only the records whose description is numbered beyond 16 bits");
+        for (var i = 0; i < Rows; i++)
+        {
+            store.Materialize(entries[i], originals[i].OfficerId).Should().Be(originals[i], "row {0} must round-trip", i);
+        }
+
+        // A value numbered early stays compact even after the table has grown past 16 bits.
+        var again = originals[10] with { ReportTime = originals[10].ReportTime.AddHours(1) };
+        var entry = store.Add(again);
+        store.WholeRecords.Should().Be(Rows - entries.Count(e => e.AreaId != CompactReportStore.Entry.Whole));
+        entry.AreaId.Should().NotBe(CompactReportStore.Entry.Whole);
+        store.Materialize(entry, again.OfficerId).Should().Be(again);
+    }
+
+    [Theory]
+    [InlineData(65_534, false)]
+    [InlineData(65_535, true)]
+    [InlineData(65_536, true)]
+    public void A_value_numbered_at_the_whole_mark_or_beyond_keeps_its_record_whole(int areaNumber, bool whole)
+    {
+        // The area id is where a whole record is marked: its own number must never be taken for the mark.
+        var store = new CompactReportStore();
+        var record = TestData.Record("1", null, new DateTime(2021, 3, 14, 1, 59, 0));
+        var time = new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        store.Add(new CrimeReport(record, time, 1));
+        for (var i = 0; store.NextNumber < areaNumber; i++)
+        {
+            store.Add(new CrimeReport(record with { CrimeDescription = $"D{i}" }, time, 1));
+        }
+
+        var report = new CrimeReport(record with { AreaId = "NEW AREA" }, time.AddHours(1), 2);
+        var entry = store.Add(report);
+
+        (entry.AreaId == CompactReportStore.Entry.Whole).Should().Be(whole);
+        store.Materialize(entry, 2).Should().Be(report);
     }
 
     [Theory]

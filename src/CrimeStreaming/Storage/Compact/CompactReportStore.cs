@@ -12,12 +12,13 @@ internal sealed class CompactReportStore
 {
     private readonly StringTable _table = new();
     private readonly ByteArena _arena = new();
+    private readonly List<CrimeRecord> _whole = [];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Entry Add(CrimeReport report)
     {
         var r = report.Record;
-        return new Entry
+        var e = new Entry
         {
             ReportUtcTicks = report.ReportTime.UtcTicks,
             Occurred = Entry.PackOccurred(r.DateOccurred, r.TimeOccurred, r.VictimAge.HasValue, r.Location.HasValue),
@@ -25,30 +26,66 @@ internal sealed class CompactReportStore
             VictimAge = r.VictimAge ?? 0,
             Latitude = r.Location?.Latitude ?? 0,
             Longitude = r.Location?.Longitude ?? 0,
-            TextAndOffset = Entry.PackText(_arena.Append(r.DrNumber, r.MoCodes, r.Address, r.CrossStreet), report.ReportTime.Offset),
-            AreaId = _table.Add(r.AreaId),
-            AreaName = _table.Add(r.AreaName),
-            ReportingDistrict = _table.Add(r.ReportingDistrict),
-            Part = _table.Add(r.Part),
-            CrimeCode = _table.Add(r.CrimeCode),
-            CrimeDescription = _table.Add(r.CrimeDescription),
-            VictimSex = _table.Add(r.VictimSex),
-            VictimDescent = _table.Add(r.VictimDescent),
-            PremiseCode = _table.Add(r.PremiseCode),
-            PremiseDescription = _table.Add(r.PremiseDescription),
-            WeaponCode = _table.Add(r.WeaponCode),
-            WeaponDescription = _table.Add(r.WeaponDescription),
-            StatusCode = _table.Add(r.StatusCode),
-            StatusDescription = _table.Add(r.StatusDescription),
-            CrimeCode1 = _table.Add(r.CrimeCode1),
-            CrimeCode2 = _table.Add(r.CrimeCode2),
-            CrimeCode3 = _table.Add(r.CrimeCode3),
-            CrimeCode4 = _table.Add(r.CrimeCode4),
         };
+
+        // Numbered values are stored in 16 bits. A file with more distinct values (a generated one, or text in a code
+        // column) keeps the records that need a larger number whole, beside the entries: correct for any input, compact
+        // for real data (the LAPD files have a few thousand distinct values in these columns together).
+        var widest = 0;
+        e.AreaId = Id(r.AreaId, ref widest);
+        e.AreaName = Id(r.AreaName, ref widest);
+        e.ReportingDistrict = Id(r.ReportingDistrict, ref widest);
+        e.Part = Id(r.Part, ref widest);
+        e.CrimeCode = Id(r.CrimeCode, ref widest);
+        e.CrimeDescription = Id(r.CrimeDescription, ref widest);
+        e.VictimSex = Id(r.VictimSex, ref widest);
+        e.VictimDescent = Id(r.VictimDescent, ref widest);
+        e.PremiseCode = Id(r.PremiseCode, ref widest);
+        e.PremiseDescription = Id(r.PremiseDescription, ref widest);
+        e.WeaponCode = Id(r.WeaponCode, ref widest);
+        e.WeaponDescription = Id(r.WeaponDescription, ref widest);
+        e.StatusCode = Id(r.StatusCode, ref widest);
+        e.StatusDescription = Id(r.StatusDescription, ref widest);
+        e.CrimeCode1 = Id(r.CrimeCode1, ref widest);
+        e.CrimeCode2 = Id(r.CrimeCode2, ref widest);
+        e.CrimeCode3 = Id(r.CrimeCode3, ref widest);
+        e.CrimeCode4 = Id(r.CrimeCode4, ref widest);
+        if (widest >= Entry.Whole)
+        {
+            e.AreaId = Entry.Whole;
+            e.DateReported = _whole.Count;
+            e.TextAndOffset = Entry.PackText(0, report.ReportTime.Offset);
+            _whole.Add(r);
+            return e;
+        }
+
+        e.TextAndOffset = Entry.PackText(_arena.Append(r.DrNumber, r.MoCodes, r.Address, r.CrossStreet), report.ReportTime.Offset);
+        return e;
+    }
+
+    /// <summary>The next number a new value gets (0 is <see langword="null"/>).</summary>
+    internal int NextNumber => _table.Count;
+
+    /// <summary>Records kept whole because one of their values is numbered beyond 16 bits.</summary>
+    internal int WholeRecords => _whole.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ushort Id(string? value, ref int widest)
+    {
+        var id = _table.Add(value);
+        widest = Math.Max(widest, id);
+        return (ushort)id;
     }
 
     public CrimeReport Materialize(in Entry e, int officerId)
     {
+        var offset = e.ReportOffset;
+        var reportTime = new DateTimeOffset(e.ReportUtcTicks + offset.Ticks, offset);
+        if (e.AreaId == Entry.Whole)
+        {
+            return new CrimeReport(_whole[e.DateReported], reportTime, officerId);
+        }
+
         var (dr, mo, address, cross) = _arena.Read(e.Text);
         var record = new CrimeRecord
         {
@@ -80,15 +117,15 @@ internal sealed class CompactReportStore
             CrossStreet = cross,
             Location = e.HasLocation ? new GeoPoint(e.Latitude, e.Longitude) : null,
         };
-        var offset = e.ReportOffset;
-        return new CrimeReport(record, new DateTimeOffset(e.ReportUtcTicks + offset.Ticks, offset), officerId);
+        return new CrimeReport(record, reportTime, officerId);
     }
 
-    /// <summary>One report, inline, in 120 bytes.</summary>
+    /// <summary>One report, inline, in 88 bytes.</summary>
     /// <remarks>
-    /// Values that need fewer bits share a field, so that the struct is 120 bytes, not 128: the occurrence date (day number,
-    /// 22 bits), its time of day (ticks, under 2^40) and the two presence flags in one 64-bit field; the report time's UTC
-    /// offset (whole minutes, within ±14 hours) in the top 12 bits of the arena position, whose chunk index keeps 20 bits.
+    /// Values that need fewer bits share a field: the occurrence date (day number, 22 bits), its time of day (ticks, under
+    /// 2^40) and the two presence flags in one 64-bit field; the report time's UTC offset (whole minutes, within ±14 hours)
+    /// in the top 12 bits of the arena position, whose chunk index keeps 20 bits. The 18 numbered values take 16 bits each
+    /// (they took 32, and the entry 120 bytes): a record with a value numbered <see cref="Whole"/> or beyond is kept whole.
     /// </remarks>
     internal struct Entry
     {
@@ -101,6 +138,9 @@ internal sealed class CompactReportStore
         private const int OffsetBias = 2048;
         private const long PositionMask = (1L << OffsetShift) - 1;
 
+        /// <summary>In <see cref="AreaId"/>: the record is kept whole, at index <see cref="DateReported"/>.</summary>
+        public const ushort Whole = ushort.MaxValue;
+
         public long ReportUtcTicks;
         public ulong Occurred;
         public long TextAndOffset;
@@ -108,24 +148,24 @@ internal sealed class CompactReportStore
         public double Longitude;
         public int DateReported;
         public int VictimAge;
-        public int AreaId;
-        public int AreaName;
-        public int ReportingDistrict;
-        public int Part;
-        public int CrimeCode;
-        public int CrimeDescription;
-        public int VictimSex;
-        public int VictimDescent;
-        public int PremiseCode;
-        public int PremiseDescription;
-        public int WeaponCode;
-        public int WeaponDescription;
-        public int StatusCode;
-        public int StatusDescription;
-        public int CrimeCode1;
-        public int CrimeCode2;
-        public int CrimeCode3;
-        public int CrimeCode4;
+        public ushort AreaId;
+        public ushort AreaName;
+        public ushort ReportingDistrict;
+        public ushort Part;
+        public ushort CrimeCode;
+        public ushort CrimeDescription;
+        public ushort VictimSex;
+        public ushort VictimDescent;
+        public ushort PremiseCode;
+        public ushort PremiseDescription;
+        public ushort WeaponCode;
+        public ushort WeaponDescription;
+        public ushort StatusCode;
+        public ushort StatusDescription;
+        public ushort CrimeCode1;
+        public ushort CrimeCode2;
+        public ushort CrimeCode3;
+        public ushort CrimeCode4;
 
         public readonly DateOnly DateOccurred => DateOnly.FromDayNumber((int)(Occurred >> TimeBits) & ((1 << DayBits) - 1));
 
