@@ -62,7 +62,7 @@ public sealed class InMemoryReportStorage : IReportStorage
     /// </summary>
     private sealed class EntryChunks
     {
-        private const int ChunkBits = 9; // 512 entries of ~120 bytes
+        private const int ChunkBits = 9; // 512 entries of 88 bytes
         private const int ChunkSize = 1 << ChunkBits;
         private readonly List<CompactReportStore.Entry[]> _chunks = [];
         private int _count;
