@@ -138,6 +138,8 @@ internal sealed class ConsumerLagGate : IDisposable
 
     private void Measure()
     {
+        // A dedicated thread (LongRunning): named so that top -H, perf and dumps show what it is.
+        Thread.CurrentThread.Name = "crime lag gate";
         List<TopicPartition>? partitions = null;
         WatermarkOffsets[]? queried = null;
         var lastQuery = long.MinValue;

@@ -208,6 +208,8 @@ public sealed class KafkaWindowAnalyser
 
     private void Run(CancellationToken cancellationToken)
     {
+        // A dedicated thread (LongRunning): named so that top -H, perf and dumps show what it is.
+        Thread.CurrentThread.Name = "crime analyser";
         var partitionCount = AnalysisTopics.Check(_options, _logger);
         var outage = new BrokerOutage(_options.BootstrapServers, _options.UnreachableTimeout, _time);
         using var state = new StateTopicReader(_options, _options.StateTopicName, partitionCount, _logger, _ownStates);

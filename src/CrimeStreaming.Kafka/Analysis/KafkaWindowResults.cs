@@ -122,6 +122,8 @@ public sealed class KafkaWindowResults : IDisposable
 
     private void Run(bool stopWhenComplete, CancellationToken cancellationToken)
     {
+        // A dedicated thread (LongRunning): named so that top -H, perf and dumps show what it is.
+        Thread.CurrentThread.Name = "crime results";
         var partitions = AnalysisTopics.Check(_options, _logger);
         lock (_gate)
         {

@@ -155,12 +155,13 @@ public sealed class ScaleOutFigures : IFigureSuite
             using var sink = LagBoundedSink(cluster.BootstrapServers, AnalysisGroup);
 
             var load = MachineLoad.Start();
+            var threads = ThreadCpu.Start();
             var watch = Stopwatch.StartNew();
             var replay = await streamer.ReplayAsync(prepared, streamer.CreateClock(prepared.Start), sink, stop.Token);
             var replaySeconds = watch.Elapsed.TotalSeconds;
             await UntilResultsAsync(reading, analysing);
             watch.Stop();
-            var loadText = load.Stop();
+            var loadText = load.Stop() + "; " + threads.Stop();
             await analysing;
 
             var merged = results.Summary;
@@ -202,6 +203,8 @@ public sealed class ScaleOutFigures : IFigureSuite
         using var assigned = new ManualResetEventSlim(false);
         var clock = new Stopwatch();
         MachineLoad? load;
+        ThreadCpu? threads = null;
+        string? threadsText = null;
         var loadText = string.Empty;
 
         var consumerConfig = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "raw-peer", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = true, FetchWaitMaxMs = 10 /* as the analyser: fetch what arrives at once */ };
@@ -231,6 +234,9 @@ public sealed class ScaleOutFigures : IFigureSuite
                         if (Interlocked.Increment(ref consumedTotal) == count)
                         {
                             Volatile.Write(ref doneTicks, clock.Elapsed.Ticks);
+
+                            // Before this consumer closes: its librdkafka threads end with it.
+                            Volatile.Write(ref threadsText, Volatile.Read(ref threads)?.Stop());
                         }
 
                         if (Volatile.Read(ref waiting) == 1)
@@ -300,6 +306,7 @@ public sealed class ScaleOutFigures : IFigureSuite
             }
 
             load = MachineLoad.Start();
+            Volatile.Write(ref threads, ThreadCpu.Start());
             clock.Start();
             for (var i = 0; i < count; i++)
             {
@@ -344,7 +351,7 @@ public sealed class ScaleOutFigures : IFigureSuite
                 throw new TimeoutException($"raw peer: not complete within {timeout} ({Interlocked.Read(ref consumedTotal):N0} of {count:N0} consumed, {Interlocked.Read(ref deliveredTotal):N0} delivered)");
             }
 
-            loadText = load.Stop();
+            loadText = load.Stop() + "; " + Volatile.Read(ref threadsText);
             producer.Flush(TimeSpan.FromMinutes(1));
         }
         finally
