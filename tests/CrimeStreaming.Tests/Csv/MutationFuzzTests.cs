@@ -165,8 +165,15 @@ public class MutationFuzzTests
     [Fact]
     public void Mutated_inputs_are_diverse()
     {
+        // One generator stream from a fixed seed: deterministic. (Sample's seed replays only the first iteration; the rest
+        // were random: 4 of 200 random streams fell under the bound, from 843 to 898 distinct inputs.)
+        var pcg = new PCG(1, 20_201_207);
         var distinct = new HashSet<string>();
-        Inputs.Sample(input => { lock (distinct) { distinct.Add(input.Text); } }, iter: 1_000, seed: "0N0XIzNsQ0O2", threads: 1);
+        for (var i = 0; i < 1_000; i++)
+        {
+            distinct.Add(Inputs.Generate(pcg, null, out _).Text);
+        }
+
         distinct.Count.Should().BeGreaterThan(850);
     }
 }
