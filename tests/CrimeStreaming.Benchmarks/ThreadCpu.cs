@@ -6,10 +6,19 @@ namespace CrimeStreaming.Benchmarks;
 /// The CPU time this process' threads spent during a measured run, grouped by thread name (Linux: <c>/proc/self/task</c>),
 /// so a run's line says where its CPU went: the replay, librdkafka's broker threads, the mock brokers, the collector.
 /// </summary>
-/// <remarks>Threads that start and end between the two snapshots are not seen; numbers in names are folded (<c>rdk:broker#</c>).</remarks>
+/// <remarks>Threads are sampled every 50 ms, so one that ends before <see cref="Stop"/> misses at most its last 50 ms; numbers in
+/// names are folded (<c>rdk:broker#</c>).</remarks>
 public sealed class ThreadCpu
 {
     private readonly Dictionary<int, (string Name, long Ticks)> _before = Snapshot();
+    private readonly Dictionary<int, (string Name, long Ticks)> _latest = [];
+    private readonly Timer _sampler;
+
+    private ThreadCpu()
+    {
+        // Sampled every 50 ms as well: a thread that ends before Stop (an analyser done with its partitions) still counts.
+        _sampler = new Timer(_ => Sample(), null, 50, 50);
+    }
 
     /// <summary>Starts measuring now.</summary>
     public static ThreadCpu Start() => new();
@@ -17,7 +26,13 @@ public sealed class ThreadCpu
     /// <summary>The CPU seconds per thread group since <see cref="Start"/>, largest first, e.g. <c>rdk:broker# 1.20 s</c>.</summary>
     public string Stop(int top = 8)
     {
-        var after = Snapshot();
+        _sampler.Dispose();
+        Sample();
+        Dictionary<int, (string Name, long Ticks)> after;
+        lock (_latest)
+        {
+            after = new Dictionary<int, (string Name, long Ticks)>(_latest);
+        }
         var groups = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (tid, (name, ticks)) in after)
         {
@@ -30,6 +45,18 @@ public sealed class ThreadCpu
         var parts = groups.Where(g => g.Value > 0).OrderByDescending(g => g.Value).Take(top)
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Value / 100.0:0.00}"));
         return string.Create(CultureInfo.InvariantCulture, $"threads' CPU {total / 100.0:0.00} s: {string.Join(", ", parts)}");
+    }
+
+    private void Sample()
+    {
+        var now = Snapshot();
+        lock (_latest)
+        {
+            foreach (var (tid, value) in now)
+            {
+                _latest[tid] = value;
+            }
+        }
     }
 
     private static string Fold(string name)
