@@ -53,11 +53,78 @@ public sealed class ResultsWaitTests
     }
 
     [Fact]
+    public async Task A_wait_ended_by_the_reader_releases_its_deadline_timer_at_once()
+    {
+        // The busy loop this replaced left a pending timer per turn: a wait must not leave its own behind.
+        var time = new CountingTimeProvider(new FakeTimeProvider());
+        var reading = new TaskCompletionSource();
+        var wait = ResultsWait.UntilCompleteAsync(reading.Task, new TaskCompletionSource().Task, TimeSpan.FromMinutes(10), time);
+        time.Active.Should().Be(1, "the deadline is one timer");
+
+        reading.SetResult();
+        await wait.WaitAsync(Patience);
+        time.Active.Should().Be(0, "the deadline's timer is disposed when the wait ends, not ten minutes later");
+    }
+
+    [Fact]
+    public async Task Missing_tasks_are_refused()
+    {
+        var pending = new TaskCompletionSource().Task;
+        await FluentActions.Awaiting(() => ResultsWait.UntilCompleteAsync(null!, pending, Patience)).Should().ThrowAsync<ArgumentNullException>().WithParameterName("reading");
+        await FluentActions.Awaiting(() => ResultsWait.UntilCompleteAsync(pending, null!, Patience)).Should().ThrowAsync<ArgumentNullException>().WithParameterName("analysing");
+    }
+
+    [Fact]
     public void A_reader_or_failure_before_the_call_returns_at_once()
     {
         var failed = Task.FromException(new InvalidOperationException("instance failed"));
         ResultsWait.UntilCompleteAsync(Task.CompletedTask, new TaskCompletionSource().Task, TimeSpan.FromMinutes(1)).IsCompletedSuccessfully.Should().BeTrue();
         ResultsWait.UntilCompleteAsync(new TaskCompletionSource().Task, failed, TimeSpan.FromMinutes(1)).IsCompletedSuccessfully.Should().BeTrue();
         ResultsWait.UntilCompleteAsync(new TaskCompletionSource().Task, Task.CompletedTask, TimeSpan.Zero).IsCompletedSuccessfully.Should().BeTrue();
+    }
+
+    /// <summary>Counts the timers created through it and not yet disposed.</summary>
+    private sealed class CountingTimeProvider(TimeProvider inner) : TimeProvider
+    {
+        private int _active;
+
+        public int Active => Volatile.Read(ref _active);
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _active);
+            return new CountedTimer(inner.CreateTimer(callback, state, dueTime, period), this);
+        }
+
+        private sealed class CountedTimer(ITimer timer, CountingTimeProvider owner) : ITimer
+        {
+            private int _disposed;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._active);
+                }
+
+                timer.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }
