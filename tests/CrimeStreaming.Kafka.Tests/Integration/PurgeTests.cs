@@ -89,6 +89,32 @@ public class PurgeTests
     }
 
     [Fact]
+    public void A_disposed_purger_runs_no_more_rounds_and_may_be_disposed_again()
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        cluster.CreateTopic(Topic, 1, 3);
+        Produce(cluster, 0, 10);
+        var purger = new CommittedRecordsPurger(cluster, Topic, "readers", TimeSpan.FromMilliseconds(10));
+        WaitUntil(() => purger.Rounds >= 2, "the purger runs");
+
+        purger.Dispose();
+        var rounds = purger.Rounds + purger.FailedRounds;
+        Commit(cluster, "readers", (0, 5));
+
+        // A live purger of the same group is the clock: once it has run three rounds past the commit, a disposed one
+        // still running would have acted too.
+        using (var live = new CommittedRecordsPurger(cluster, Topic, "readers", TimeSpan.FromMilliseconds(10)))
+        {
+            WaitUntil(() => live.Rounds >= 3, "the live purger runs three rounds");
+            live.Purged.Should().Be(5, "the live purger, not the disposed one, follows the commit");
+        }
+
+        (purger.Rounds + purger.FailedRounds).Should().Be(rounds, "Dispose stops the rounds and waits for the one in progress");
+        purger.Purged.Should().Be(0);
+        purger.Invoking(p => p.Dispose()).Should().NotThrow();
+    }
+
+    [Fact]
     public void Arguments_are_checked_up_front()
     {
         using var cluster = new EmbeddedKafkaCluster(1);
