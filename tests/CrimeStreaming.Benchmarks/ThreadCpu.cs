@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace CrimeStreaming.Benchmarks;
 
@@ -8,8 +9,11 @@ namespace CrimeStreaming.Benchmarks;
 /// </summary>
 /// <remarks>Threads are sampled every 50 ms, so one that ends before <see cref="Stop"/> misses at most its last 50 ms; numbers in
 /// names are folded (<c>rdk:broker#</c>).</remarks>
-public sealed class ThreadCpu
+public sealed partial class ThreadCpu
 {
+    // /proc counts CPU time in clock ticks of USER_HZ, 100 a second on Linux.
+    private const double TicksPerSecond = 100;
+
     private readonly Dictionary<int, (string Name, long Ticks)> _before = Snapshot();
     private readonly Dictionary<int, (string Name, long Ticks)> _latest = [];
     private readonly Timer _sampler;
@@ -33,18 +37,19 @@ public sealed class ThreadCpu
         {
             after = new Dictionary<int, (string Name, long Ticks)>(_latest);
         }
+
         var groups = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (tid, (name, ticks)) in after)
         {
             var delta = ticks - (_before.TryGetValue(tid, out var b) && b.Name == name ? b.Ticks : 0);
-            var group = Fold(name);
+            var group = Digits().Replace(name, "#");
             groups[group] = groups.GetValueOrDefault(group) + delta;
         }
 
         var total = groups.Values.Sum();
         var parts = groups.Where(g => g.Value > 0).OrderByDescending(g => g.Value).Take(top)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Value / 100.0:0.00}"));
-        return string.Create(CultureInfo.InvariantCulture, $"threads' CPU {total / 100.0:0.00} s: {string.Join(", ", parts)}");
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Value / TicksPerSecond:0.00}"));
+        return string.Create(CultureInfo.InvariantCulture, $"threads' CPU {total / TicksPerSecond:0.00} s: {string.Join(", ", parts)}");
     }
 
     private void Sample()
@@ -59,17 +64,8 @@ public sealed class ThreadCpu
         }
     }
 
-    private static string Fold(string name)
-    {
-        var chars = name.Select(c => char.IsAsciiDigit(c) ? '#' : c).ToArray();
-        var folded = new string(chars);
-        while (folded.Contains("##", StringComparison.Ordinal))
-        {
-            folded = folded.Replace("##", "#", StringComparison.Ordinal);
-        }
-
-        return folded;
-    }
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
 
     private static Dictionary<int, (string Name, long Ticks)> Snapshot()
     {
